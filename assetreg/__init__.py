@@ -1,0 +1,1 @@
+"""The asset register: sites, locations, categories and assets (buildings, vehicles, equipment)."""

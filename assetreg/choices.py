@@ -1,0 +1,97 @@
+"""Enumerations of the register: asset kinds, lifecycle statuses, methods and units."""
+
+from django.db import models
+
+
+class AssetKind(models.TextChoices):
+    BUILDING = "building", "Building"
+    VEHICLE = "vehicle", "Vehicle"
+    EQUIPMENT = "equipment", "Equipment"
+
+
+class AssetStatus(models.TextChoices):
+    PLANNED = "planned", "Planned"
+    IN_SERVICE = "in_service", "In service"
+    UNDER_MAINTENANCE = "under_maintenance", "Under maintenance"
+    OUT_OF_SERVICE = "out_of_service", "Out of service"
+    DISPOSED = "disposed", "Disposed"
+
+
+# The lifecycle: planned -> in service -> (under maintenance <-> in service) -> out of service -> disposed.
+ALLOWED_TRANSITIONS: dict[str, tuple[str, ...]] = {
+    AssetStatus.PLANNED: (AssetStatus.IN_SERVICE,),
+    AssetStatus.IN_SERVICE: (AssetStatus.UNDER_MAINTENANCE, AssetStatus.OUT_OF_SERVICE),
+    AssetStatus.UNDER_MAINTENANCE: (AssetStatus.IN_SERVICE, AssetStatus.OUT_OF_SERVICE),
+    AssetStatus.OUT_OF_SERVICE: (AssetStatus.DISPOSED,),
+    AssetStatus.DISPOSED: (),
+}
+
+
+class DepreciationMethod(models.TextChoices):
+    STRAIGHT_LINE = "straight_line", "Straight line"
+    DECLINING_BALANCE = "declining_balance", "Declining balance"
+    SUM_OF_YEARS_DIGITS = "sum_of_years_digits", "Sum of the years' digits"
+    UNITS_OF_PRODUCTION = "units_of_production", "Units of production"
+    NONE = "none", "None (not depreciated)"
+
+
+class DisposalMethod(models.TextChoices):
+    SALE = "sale", "Sale"
+    SCRAP = "scrap", "Scrap"
+    DONATION = "donation", "Donation"
+    TRANSFER = "transfer", "Transfer"
+
+
+class LocationKind(models.TextChoices):
+    BUILDING = "building", "Building"
+    FLOOR = "floor", "Floor"
+    ROOM = "room", "Room"
+    AREA = "area", "Area (yard, car park)"
+
+
+# What may sit inside what: a site holds buildings and areas; a building holds floors and rooms; a floor rooms.
+LOCATION_PARENT_KINDS: dict[str, tuple[str | None, ...]] = {
+    LocationKind.BUILDING: (None,),
+    LocationKind.AREA: (None, LocationKind.BUILDING),
+    LocationKind.FLOOR: (LocationKind.BUILDING,),
+    LocationKind.ROOM: (LocationKind.BUILDING, LocationKind.FLOOR),
+}
+
+
+class OdometerUnit(models.TextChoices):
+    KM = "km", "Kilometres"
+    MI = "mi", "Miles"
+
+
+class MeterUnit(models.TextChoices):
+    HOURS = "hours", "Operating hours"
+    CYCLES = "cycles", "Cycles"
+    KM = "km", "Kilometres"
+    UNITS = "units", "Units produced"
+
+
+class DocumentKind(models.TextChoices):
+    PHOTO = "photo", "Photo"
+    DOCUMENT = "document", "Document"
+
+
+# Which fields belong to finance: only finance staff (and superusers) may change them.
+FINANCIAL_FIELDS: tuple[str, ...] = (
+    "acquisition_cost",
+    "currency",
+    "salvage_value",
+    "useful_life_months",
+    "depreciation_method",
+)
+
+# Kind-specific fields; a field of another kind must stay empty.
+KIND_FIELDS: dict[str, tuple[str, ...]] = {
+    AssetKind.BUILDING: ("address", "floor_area_m2", "year_built"),
+    AssetKind.VEHICLE: ("vin", "plate", "odometer_unit"),
+    AssetKind.EQUIPMENT: ("manufacturer", "model_number", "meter_unit"),
+}
+KIND_REQUIRED_FIELDS: dict[str, tuple[str, ...]] = {
+    AssetKind.BUILDING: ("address",),
+    AssetKind.VEHICLE: ("vin", "odometer_unit"),
+    AssetKind.EQUIPMENT: ("manufacturer",),
+}

@@ -1,0 +1,181 @@
+"""The CSV format of the register, shared by import and export (admin, web and management commands).
+
+One row per asset; related records are named by their natural keys: category by name, site by code,
+location by code within the site, parent by asset tag, custodian by username.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator, Mapping
+from datetime import date
+from typing import IO, Any
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+
+from ledgerline.money import parse_amount
+
+from .choices import FINANCIAL_FIELDS
+from .models import Asset, Category, Location, Site
+
+COLUMNS: tuple[str, ...] = (
+    "asset_tag", "name", "kind", "category", "status", "site", "location", "parent", "custodian", "department",
+    "acquisition_date", "in_service_date", "acquisition_cost", "currency", "useful_life_months", "salvage_value",
+    "depreciation_method", "supplier", "warranty_end", "serial_number", "notes",
+    "address", "floor_area_m2", "year_built", "vin", "plate", "odometer_unit",
+    "manufacturer", "model_number", "meter_unit",
+)
+REQUIRED_COLUMNS = ("asset_tag", "name", "kind", "category", "site")
+# Status is exported for reference; it changes only through the lifecycle, never by import.
+READ_ONLY_COLUMNS = ("status",)
+DATE_COLUMNS = ("acquisition_date", "in_service_date", "warranty_end")
+INT_COLUMNS = ("useful_life_months", "year_built")
+DECIMAL_COLUMNS = ("acquisition_cost", "salvage_value", "floor_area_m2")
+MAX_IMPORT_BYTES = 20 * 1024 * 1024
+
+
+def read_csv(stream: IO[bytes] | IO[str] | bytes | str) -> Iterator[tuple[int, dict[str, str]]]:
+    """Yield `(line number, row)` from CSV text; the header is line 1. Raises ValidationError for a bad file."""
+    if hasattr(stream, "read"):
+        stream = stream.read()  # type: ignore[union-attr]
+    if isinstance(stream, bytes):
+        if len(stream) > MAX_IMPORT_BYTES:
+            raise ValidationError(f"The file is larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MB.")
+        try:
+            stream = stream.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ValidationError("The file is not UTF-8 text. Save it as 'CSV UTF-8' and try again.") from None
+    reader = csv.DictReader(io.StringIO(stream))
+    header = [h.strip() for h in (reader.fieldnames or [])]
+    if not header:
+        raise ValidationError("The file is empty: it needs a header row and at least one asset.")
+    reader.fieldnames = header
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    if missing:
+        raise ValidationError(f"The header lacks these columns: {', '.join(missing)}.")
+    unknown = [c for c in header if c not in COLUMNS]
+    if unknown:
+        raise ValidationError(f"Unknown columns: {', '.join(unknown)}. Known columns: {', '.join(COLUMNS)}.")
+    for row in reader:
+        extra = row.pop(None, None)  # type: ignore[call-overload]
+        if extra:
+            raise ValidationError(f"Line {reader.line_num} has more values than the header has columns.")
+        yield reader.line_num, {k: (v or "").strip() for k, v in row.items()}
+
+
+class Lookups:
+    """Natural-key caches for one import, loaded once per import rather than once per row."""
+
+    def __init__(self) -> None:
+        self.categories = {c.name.lower(): c for c in Category.objects.all()}
+        self.sites = {s.code.lower(): s for s in Site.objects.all()}
+        self.locations = {(loc.site_id, loc.code.lower()): loc for loc in Location.objects.all()}
+        user_model = get_user_model()
+        self.users = {u.get_username().lower(): u for u in user_model.objects.filter(is_active=True)}
+        self.parents: dict[str, Asset | None] = {}
+
+    def parent(self, tag: str) -> Asset | None:
+        if tag not in self.parents:
+            self.parents[tag] = Asset.objects.filter(asset_tag=tag).first()
+        return self.parents[tag]
+
+
+def resolve_row(raw: Mapping[str, str], lookups: Lookups | None) -> tuple[dict[str, Any], Lookups]:
+    """Turn one CSV row into service data (model instances for relations). Raises ValidationError per field."""
+    lookups = lookups or Lookups()
+    errors: dict[str, str] = {}
+    data: dict[str, Any] = {}
+    for column, value in raw.items():
+        if column in READ_ONLY_COLUMNS or column not in COLUMNS:
+            continue
+        if value == "" and column in FINANCIAL_FIELDS:
+            continue  # an empty financial cell means "leave as is / use the category default"
+        try:
+            data[column] = _convert(column, value, raw, lookups)
+        except ValidationError as exc:
+            errors[column] = exc.messages[0]
+    if errors:
+        raise ValidationError(errors)
+    return data, lookups
+
+
+def _convert(column: str, value: str, raw: Mapping[str, str], lookups: Lookups) -> Any:
+    if column == "category":
+        if value.lower() not in lookups.categories:
+            raise ValidationError(f"No category named '{value}'.")
+        return lookups.categories[value.lower()]
+    if column == "site":
+        if value.lower() not in lookups.sites:
+            raise ValidationError(f"No site with code '{value}'.")
+        return lookups.sites[value.lower()]
+    if column == "location":
+        if not value:
+            return None
+        site = lookups.sites.get(raw.get("site", "").lower())
+        location = lookups.locations.get((site.pk, value.lower())) if site else None
+        if location is None:
+            raise ValidationError(f"No location with code '{value}' at site '{raw.get('site', '')}'.")
+        return location
+    if column == "parent":
+        if not value:
+            return None
+        parent = lookups.parent(value.upper())
+        if parent is None:
+            raise ValidationError(f"No asset with tag '{value}' (a parent must exist before its components).")
+        return parent
+    if column == "custodian":
+        if not value:
+            return None
+        if value.lower() not in lookups.users:
+            raise ValidationError(f"No active user '{value}'.")
+        return lookups.users[value.lower()]
+    if column in DATE_COLUMNS:
+        if not value:
+            return None
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            raise ValidationError(f"'{value}' is not a date in the form YYYY-MM-DD.") from None
+    if column in INT_COLUMNS:
+        if not value:
+            return None
+        if not value.isdigit():
+            raise ValidationError(f"'{value}' is not a whole number.")
+        return int(value)
+    if column in DECIMAL_COLUMNS:
+        if not value:
+            return None
+        return parse_amount(value)
+    return value
+
+
+def _cell(asset: Asset, column: str) -> str:
+    if column == "category":
+        return asset.category.name
+    if column == "site":
+        return asset.site.code
+    if column == "location":
+        return asset.location.code if asset.location_id else ""
+    if column == "parent":
+        return asset.parent.asset_tag if asset.parent_id else ""
+    if column == "custodian":
+        return asset.custodian.get_username() if asset.custodian_id else ""
+    value = getattr(asset, column)
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def write_csv(assets: Iterable[Asset], out: IO[str]) -> int:
+    """Write assets in the import format; returns the number of rows. Re-importing the file changes nothing."""
+    writer = csv.writer(out)
+    writer.writerow(COLUMNS)
+    count = 0
+    for asset in assets:
+        writer.writerow([_cell(asset, c) for c in COLUMNS])
+        count += 1
+    return count

@@ -1,0 +1,200 @@
+"""Reads of the register, always filtered to what the user may see.
+
+Facility managers and technicians see the sites they are assigned to; finance, auditors and superusers
+see every site. Anything outside that is absent from lists and a 404 when asked for directly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.shortcuts import get_object_or_404
+
+from ledgerline import roles
+from ledgerline.money import Money
+
+from .access import assigned_site_ids
+from .choices import AssetStatus
+from .models import Asset, AssetDocument, Category, Location, Site, StatusChange
+
+
+def _site_filter(user: Any, field: str) -> Q | None:
+    """None when the user sees every site; else a filter on `field` for their sites (may match nothing)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Q(pk__in=[])
+    if roles.sees_all_sites(user):
+        return None
+    return Q(**{f"{field}__in": assigned_site_ids(user)})
+
+
+def sites_visible_to(user: Any) -> QuerySet[Site]:
+    site_filter = _site_filter(user, "pk")
+    qs = Site.objects.all()
+    return qs if site_filter is None else qs.filter(site_filter)
+
+
+def locations_visible_to(user: Any) -> QuerySet[Location]:
+    site_filter = _site_filter(user, "site_id")
+    qs = Location.objects.select_related("site", "parent", "parent__parent", "building_asset")
+    return qs if site_filter is None else qs.filter(site_filter)
+
+
+def categories() -> QuerySet[Category]:
+    return Category.objects.all()
+
+
+def assets_visible_to(user: Any) -> QuerySet[Asset]:
+    """Every asset the user may see, with what a list row shows joined in one query."""
+    site_filter = _site_filter(user, "site_id")
+    qs = Asset.objects.select_related(
+        "category", "site", "location", "location__parent", "location__parent__parent", "parent", "custodian"
+    )
+    return qs if site_filter is None else qs.filter(site_filter)
+
+
+def asset_get_visible(user: Any, pk: int) -> Asset:
+    """One asset, or 404 if it does not exist or the user may not see it."""
+    return get_object_or_404(assets_visible_to(user), pk=pk)
+
+
+def asset_get_visible_by_tag(user: Any, asset_tag: str) -> Asset:
+    return get_object_or_404(assets_visible_to(user), asset_tag=asset_tag.strip().upper())
+
+
+def asset_detail(user: Any, pk: int) -> Asset:
+    """An asset with its components, documents and lifecycle history prefetched for the asset page."""
+    qs = assets_visible_to(user).prefetch_related(
+        Prefetch("components", queryset=Asset.objects.select_related("category").order_by("asset_tag")),
+        Prefetch("documents", queryset=AssetDocument.objects.select_related("uploaded_by")),
+        Prefetch("status_changes", queryset=StatusChange.objects.select_related("actor")),
+    )
+    return get_object_or_404(qs, pk=pk)
+
+
+def document_get_visible(user: Any, asset_pk: int, document_pk: int) -> AssetDocument:
+    asset = asset_get_visible(user, asset_pk)
+    return get_object_or_404(AssetDocument.objects.select_related("asset"), pk=document_pk, asset=asset)
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    field: str
+    label: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    when: Any
+    who: str
+    action: str
+    reason: str
+    changes: list[FieldChange]
+
+
+def _display(asset_model: type[Asset], field: str, value: Any) -> str:
+    if value in (None, ""):
+        return "—"
+    f = asset_model._meta.get_field(field)
+    if getattr(f, "choices", None):
+        return str(dict(f.flatchoices).get(value, value))
+    return str(value)
+
+
+def asset_history(asset: Asset, limit: int = 200) -> list[HistoryEntry]:
+    """The audit trail of an asset: who changed what, when, with the before and after of each field."""
+    records = list(asset.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
+    entries: list[HistoryEntry] = []
+    skip = {"version", "history_id", "history_date", "history_user", "history_type", "history_change_reason", "id"}
+    for index, record in enumerate(records[:limit]):
+        previous = records[index + 1] if index + 1 < len(records) else None
+        changes: list[FieldChange] = []
+        if previous is not None and record.history_type == "~":
+            delta = record.diff_against(previous)
+            for change in delta.changes:
+                if change.field in skip:
+                    continue
+                field = Asset._meta.get_field(change.field)
+                old, new = change.old, change.new
+                if field.is_relation:
+                    old = _related_label(field, old)
+                    new = _related_label(field, new)
+                changes.append(
+                    FieldChange(
+                        field=change.field,
+                        label=str(field.verbose_name).capitalize(),
+                        old=_display(Asset, change.field, old) if not field.is_relation else old,
+                        new=_display(Asset, change.field, new) if not field.is_relation else new,
+                    )
+                )
+        action = {"+": "Created", "~": "Changed", "-": "Deleted"}[record.history_type]
+        user = record.history_user
+        entries.append(
+            HistoryEntry(
+                when=record.history_date,
+                who=(user.get_full_name() or user.get_username()) if user else "system",
+                action=action,
+                reason=record.history_change_reason or "",
+                changes=changes,
+            )
+        )
+    return entries
+
+
+def _related_label(field: Any, pk: Any) -> str:
+    if pk in (None, ""):
+        return "—"
+    obj = field.related_model._default_manager.filter(pk=pk).first()
+    return str(obj) if obj is not None else f"#{pk} (deleted)"
+
+
+@dataclass(frozen=True)
+class DashboardSummary:
+    total_assets: int
+    by_status: list[tuple[str, str, int]]
+    by_kind: list[tuple[str, str, int]]
+    cost_by_currency: list[Money]
+    warranties_expiring: list[Asset]
+    recent_changes: list[StatusChange]
+
+
+def dashboard_summary(user: Any, *, today: date | None = None, warranty_days: int = 30) -> DashboardSummary:
+    """Counts by status and kind, acquisition cost per currency, and what needs attention soon."""
+    today = today or date.today()
+    assets = assets_visible_to(user)
+    status_counts = dict(assets.order_by().values_list("status").annotate(n=Count("pk")))
+    kind_counts = dict(assets.order_by().values_list("kind").annotate(n=Count("pk")))
+    from .choices import AssetKind
+
+    by_status = [(s.value, s.label, status_counts.get(s.value, 0)) for s in AssetStatus]
+    by_kind = [(k.value, k.label, kind_counts.get(k.value, 0)) for k in AssetKind]
+    cost_rows = (
+        assets.exclude(status=AssetStatus.DISPOSED)
+        .order_by()
+        .values("currency")
+        .annotate(total=Sum("acquisition_cost"))
+        .order_by("currency")
+    )
+    cost_by_currency = [Money(row["total"] or Decimal(0), row["currency"]) for row in cost_rows]
+    expiring = list(
+        assets.filter(warranty_end__gte=today, warranty_end__lte=today + timedelta(days=warranty_days))
+        .exclude(status=AssetStatus.DISPOSED)
+        .order_by("warranty_end")[:10]
+    )
+    site_filter = _site_filter(user, "asset__site_id")
+    changes = StatusChange.objects.select_related("asset", "actor")
+    if site_filter is not None:
+        changes = changes.filter(site_filter)
+    return DashboardSummary(
+        total_assets=sum(status_counts.values()),
+        by_status=by_status,
+        by_kind=by_kind,
+        cost_by_currency=cost_by_currency,
+        warranties_expiring=expiring,
+        recent_changes=list(changes.order_by("-changed_at", "-pk")[:8]),
+    )

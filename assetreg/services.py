@@ -1,0 +1,621 @@
+"""Every write to the register. Web forms, admin, API, management commands and Celery tasks call these.
+
+Each service takes an explicit `actor`, checks what the actor may do, validates, writes inside one
+transaction and leaves the audit trail (django-simple-history records, status changes) itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from ledgerline import roles
+from ledgerline.exceptions import ConflictError
+from ledgerline.money import Money, parse_amount
+
+from . import access
+from .choices import (
+    ALLOWED_TRANSITIONS,
+    FINANCIAL_FIELDS,
+    AssetStatus,
+    DisposalMethod,
+    DocumentKind,
+)
+from .models import Asset, AssetDocument, Category, Disposal, Location, Site, StatusChange, WarrantyAlert
+
+# --------------------------------------------------------------------------------------------------
+# Assets
+# --------------------------------------------------------------------------------------------------
+
+
+def _category_salvage(category: Category, cost: Decimal, currency: str) -> Decimal:
+    """The category's default salvage value for a cost, rounded to the currency's minor unit."""
+    return Money(cost * category.default_salvage_percent / Decimal(100), currency).rounded().amount
+
+
+def _normalise(data: Mapping[str, Any]) -> dict[str, Any]:
+    clean = dict(data)
+    for key in ("asset_tag", "vin", "plate"):
+        if isinstance(clean.get(key), str):
+            clean[key] = clean[key].strip().upper()
+    if isinstance(clean.get("currency"), str):
+        clean["currency"] = clean["currency"].strip().upper()
+    for key in ("acquisition_cost", "salvage_value"):
+        if key in clean and clean[key] is not None and not isinstance(clean[key], Decimal):
+            try:
+                clean[key] = parse_amount(clean[key])
+            except ValidationError as exc:
+                raise ValidationError({key: exc.messages}) from None
+    for key, value in list(clean.items()):
+        if value is None and key in _BLANK_STRING_FIELDS:
+            clean[key] = ""
+    return clean
+
+
+_BLANK_STRING_FIELDS = {
+    f.name for f in Asset._meta.get_fields() if getattr(f, "get_internal_type", None) and f.get_internal_type()
+    in ("CharField", "TextField") and not f.null
+}
+
+
+def _refuse_unknown_or_forbidden(actor: Any, current: Asset | None, data: Mapping[str, Any], site_ids: set) -> None:
+    """A field the actor may not write is refused when its value would change (no mass assignment)."""
+    unknown = set(data) - set(access.ASSET_WRITABLE_FIELDS)
+    if unknown:
+        raise ValidationError({name: "This field cannot be set here." for name in sorted(unknown)})
+    allowed = set(access.ASSET_WRITABLE_FIELDS)
+    for site_id in site_ids:
+        allowed &= access.writable_asset_fields(actor, site_id)
+    errors: dict[str, str] = {}
+    for name, value in data.items():
+        if name in allowed:
+            continue
+        if current is not None and _same(getattr(current, name), value):
+            continue
+        if current is None and value in (None, "") and name not in FINANCIAL_FIELDS:
+            continue
+        if name in FINANCIAL_FIELDS:
+            errors[name] = "Only finance staff may set this field."
+        else:
+            errors[name] = "You may not change this field."
+    if errors:
+        raise ValidationError(errors)
+
+
+def _same(old: Any, new: Any) -> bool:
+    if hasattr(old, "pk") or hasattr(new, "pk"):
+        return getattr(old, "pk", old) == getattr(new, "pk", new)
+    if isinstance(old, Decimal) and new is not None:
+        try:
+            return old == Decimal(str(new))
+        except ArithmeticError:
+            return False
+    return old == new or (old in (None, "") and new in (None, ""))
+
+
+def asset_prepare(*, actor: Any, data: Mapping[str, Any], asset: Asset | None = None) -> Asset:
+    """Check and apply `data` to a new or existing asset without saving it.
+
+    Shared by the single-asset services and the CSV import so that both enforce the same rules.
+    Raises PermissionDenied or ValidationError (with field messages).
+    """
+    data = _normalise(data)
+    creating = asset is None
+    if not creating and asset.is_disposed:
+        raise ValidationError("A disposed asset is read-only.")
+    target_site = data.get("site", asset.site if asset is not None else None)
+    target_site_id = getattr(target_site, "pk", None)
+    site_ids = {target_site_id} | ({asset.site_id} if asset is not None else set())
+    if creating:
+        access.require(access.can_write_register(actor, target_site_id), "You may not add assets at this site.")
+    else:
+        access.require(
+            any(access.writable_asset_fields(actor, sid) for sid in site_ids), "You may not change this asset."
+        )
+        if target_site_id != asset.site_id:
+            access.require(
+                access.can_write_register(actor, asset.site_id) and access.can_write_register(actor, target_site_id),
+                "You may only move assets between sites you manage.",
+            )
+    _refuse_unknown_or_forbidden(actor, asset, data, site_ids)
+
+    instance = asset if asset is not None else Asset()
+    old_cost = instance.acquisition_cost if not creating else None
+    old_salvage = instance.salvage_value if not creating else None
+    for name, value in data.items():
+        setattr(instance, name, value)
+
+    category = instance.category if instance.category_id else None
+    if category is not None:
+        if creating:
+            if data.get("useful_life_months") is None:
+                instance.useful_life_months = category.default_useful_life_months
+            if not data.get("depreciation_method"):
+                instance.depreciation_method = category.default_depreciation_method
+            if data.get("salvage_value") is None:
+                instance.salvage_value = _category_salvage(
+                    category, instance.acquisition_cost or Decimal(0), instance.currency
+                )
+        elif (
+            "acquisition_cost" in data
+            and "salvage_value" not in data
+            and old_cost is not None
+            and old_salvage == _category_salvage(category, old_cost, instance.currency)
+        ):
+            # The salvage value still followed the category default: keep following it for the new cost.
+            instance.salvage_value = _category_salvage(category, instance.acquisition_cost, instance.currency)
+    if instance.acquisition_cost is None:
+        instance.acquisition_cost = Decimal(0)
+    if instance.salvage_value is None:
+        instance.salvage_value = Decimal(0)
+    instance.full_clean(exclude=["updated_at", "version", "status"])
+    return instance
+
+
+def _save_asset(asset: Asset, actor: Any, reason: str = "") -> None:
+    asset.updated_at = timezone.now()
+    asset._history_user = actor if getattr(actor, "pk", None) else None  # type: ignore[attr-defined]
+    if reason:
+        asset._change_reason = reason  # type: ignore[attr-defined]
+    try:
+        with transaction.atomic():
+            asset.save()
+    except IntegrityError as exc:
+        if "asset_tag" in str(exc) or "unique" in str(exc).lower():
+            raise ValidationError({"asset_tag": "An asset with this tag already exists."}) from None
+        raise ValidationError(f"The database refused this asset: {exc}") from None
+
+
+def asset_create(*, actor: Any, data: Mapping[str, Any]) -> Asset:
+    """Register a new asset (status planned unless given), inheriting its category's defaults."""
+    with transaction.atomic():
+        asset = asset_prepare(actor=actor, data=data)
+        asset.created_by = actor if getattr(actor, "pk", None) else None
+        asset.version = 1
+        _save_asset(asset, actor, "Registered")
+    return asset
+
+
+def _locked(asset: Asset, expected_version: int | None) -> Asset:
+    fresh = Asset.objects.select_for_update().select_related("category", "site").get(pk=asset.pk)
+    if expected_version is not None and int(expected_version) != fresh.version:
+        raise ConflictError(current_version=fresh.version)
+    return fresh
+
+
+def asset_update(*, actor: Any, asset: Asset, data: Mapping[str, Any], expected_version: int | None) -> Asset:
+    """Change an asset's data. `expected_version` is the version the actor saw; a stale one is refused."""
+    with transaction.atomic():
+        fresh = _locked(asset, expected_version)
+        changed = {k: v for k, v in data.items() if k not in access.ASSET_WRITABLE_FIELDS or
+                   not _same(getattr(fresh, k), v)}
+        fresh = asset_prepare(actor=actor, data=changed, asset=fresh)
+        if changed:
+            fresh.version += 1
+            _save_asset(fresh, actor)
+    return fresh
+
+
+def asset_transition(
+    *,
+    actor: Any,
+    asset: Asset,
+    to_status: str,
+    reason: str,
+    effective_date: date | None = None,
+    expected_version: int | None = None,
+) -> Asset:
+    """Move an asset along its lifecycle, recording who, when and why. Disposal has its own service."""
+    access.require(access.can_write_register(actor, asset.site_id), "You may not change the status of this asset.")
+    if to_status == AssetStatus.DISPOSED:
+        raise ValidationError({"to_status": "Record a disposal (date, method and proceeds) to dispose of an asset."})
+    with transaction.atomic():
+        fresh = _locked(asset, expected_version)
+        effective_date = _check_transition(fresh, to_status, reason, effective_date)
+        if to_status == AssetStatus.IN_SERVICE and fresh.in_service_date is None:
+            if fresh.acquisition_date and effective_date < fresh.acquisition_date:
+                raise ValidationError({"effective_date": "An asset cannot go into service before it was acquired."})
+            fresh.in_service_date = effective_date
+        _record_transition(fresh, actor, to_status, reason, effective_date)
+    return fresh
+
+
+def _check_transition(asset: Asset, to_status: str, reason: str, effective_date: date | None) -> date:
+    if asset.is_disposed:
+        raise ValidationError("A disposed asset is read-only.")
+    if to_status not in AssetStatus.values:
+        raise ValidationError({"to_status": f"Unknown status '{to_status}'."})
+    allowed = ALLOWED_TRANSITIONS[asset.status]
+    if to_status not in allowed:
+        names = ", ".join(AssetStatus(s).label.lower() for s in allowed) or "nothing"
+        raise ValidationError(
+            {
+                "to_status": f"An asset that is {AssetStatus(asset.status).label.lower()} cannot become "
+                f"{AssetStatus(to_status).label.lower()}; it can become: {names}."
+            }
+        )
+    if not (reason or "").strip():
+        raise ValidationError({"reason": "Say why the status changes."})
+    today = timezone.localdate()
+    effective_date = effective_date or today
+    if effective_date > today:
+        raise ValidationError({"effective_date": "The date cannot be in the future."})
+    return effective_date
+
+
+def _record_transition(asset: Asset, actor: Any, to_status: str, reason: str, effective_date: date) -> None:
+    StatusChange.objects.create(
+        asset=asset,
+        from_status=asset.status,
+        to_status=to_status,
+        effective_date=effective_date,
+        reason=reason.strip(),
+        actor=actor if getattr(actor, "pk", None) else None,
+    )
+    asset.status = to_status
+    asset.version += 1
+    _save_asset(asset, actor, reason.strip())
+
+
+def asset_dispose(
+    *,
+    actor: Any,
+    asset: Asset,
+    disposal_date: date,
+    method: str,
+    proceeds: Decimal | str,
+    reason: str,
+    expected_version: int | None = None,
+) -> Disposal:
+    """Dispose of an out-of-service asset: date, method and proceeds are recorded; the asset becomes read-only."""
+    access.require(access.can_dispose(actor, asset.site_id), "You may not dispose of this asset.")
+    errors: dict[str, str] = {}
+    if method not in DisposalMethod.values:
+        errors["method"] = f"Choose one of: {', '.join(DisposalMethod.values)}."
+    try:
+        amount = parse_amount(proceeds)
+        if amount < 0:
+            errors["proceeds"] = "Proceeds cannot be negative."
+    except ValidationError as exc:
+        errors["proceeds"] = exc.messages[0]
+    if disposal_date is None:
+        errors["disposal_date"] = "Give the disposal date."
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        fresh = _locked(asset, expected_version)
+        disposal_date = _check_transition(fresh, AssetStatus.DISPOSED, reason, disposal_date)
+        start = fresh.in_service_date or fresh.acquisition_date
+        if start and disposal_date < start:
+            raise ValidationError({"disposal_date": f"An asset cannot be disposed of before {start:%d %b %Y}."})
+        disposal = Disposal.objects.create(
+            asset=fresh,
+            disposal_date=disposal_date,
+            method=method,
+            proceeds=amount,
+            currency=fresh.currency,
+            reason=reason.strip(),
+            recorded_by=actor if getattr(actor, "pk", None) else None,
+        )
+        _record_transition(fresh, actor, AssetStatus.DISPOSED, reason, disposal_date)
+    return disposal
+
+
+# --------------------------------------------------------------------------------------------------
+# Documents
+# --------------------------------------------------------------------------------------------------
+
+# Allowed uploads: extension -> (content type, magic-byte prefixes; None means text that must decode as UTF-8).
+DOCUMENT_TYPES: dict[str, tuple[str, tuple[bytes, ...] | None]] = {
+    ".pdf": ("application/pdf", (b"%PDF-",)),
+    ".png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
+    ".jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    ".jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    ".gif": ("image/gif", (b"GIF87a", b"GIF89a")),
+    ".webp": ("image/webp", (b"RIFF",)),
+    ".docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", (b"PK\x03\x04",)),
+    ".xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (b"PK\x03\x04",)),
+    ".txt": ("text/plain", None),
+    ".csv": ("text/csv", None),
+}
+IMAGE_EXTENSIONS = {".png", ".jpg", ".jpeg", ".gif", ".webp"}
+
+
+def _sniff(uploaded: UploadedFile, extension: str) -> str:
+    content_type, magic = DOCUMENT_TYPES[extension]
+    uploaded.seek(0)
+    head = uploaded.read(4096)
+    uploaded.seek(0)
+    if magic is None:
+        try:
+            head.decode("utf-8")
+        except UnicodeDecodeError:
+            # A cut multi-byte character at the end of the sample is fine; anything else is not text.
+            try:
+                head[:-3].decode("utf-8")
+            except UnicodeDecodeError:
+                raise ValidationError({"file": "This file is not plain text."}) from None
+    elif not any(head.startswith(prefix) for prefix in magic) or (extension == ".webp" and head[8:12] != b"WEBP"):
+        raise ValidationError({"file": f"The file's content is not a {extension[1:].upper()} file."})
+    return content_type
+
+
+def asset_document_add(
+    *, actor: Any, asset: Asset, uploaded_file: UploadedFile, title: str = "", kind: str | None = None
+) -> AssetDocument:
+    """Attach a photo or document to an asset, after checking its size, type and content."""
+    access.require(access.can_write_register(actor, asset.site_id), "You may not add documents to this asset.")
+    if asset.is_disposed:
+        raise ValidationError("A disposed asset is read-only.")
+    name = uploaded_file.name or "upload"
+    extension = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
+    if extension not in DOCUMENT_TYPES:
+        allowed = ", ".join(sorted(e[1:].upper() for e in DOCUMENT_TYPES))
+        raise ValidationError({"file": f"Files of this type cannot be attached. Allowed: {allowed}."})
+    limit = settings.DOCUMENT_MAX_BYTES
+    if uploaded_file.size is None or uploaded_file.size > limit:
+        raise ValidationError({"file": f"The file is larger than the limit of {limit // (1024 * 1024)} MB."})
+    if uploaded_file.size == 0:
+        raise ValidationError({"file": "The file is empty."})
+    content_type = _sniff(uploaded_file, extension)
+    if kind is None:
+        kind = DocumentKind.PHOTO if extension in IMAGE_EXTENSIONS else DocumentKind.DOCUMENT
+    if kind == DocumentKind.PHOTO and extension not in IMAGE_EXTENSIONS:
+        raise ValidationError({"kind": "A photo must be a PNG, JPEG, GIF or WebP image."})
+    document = AssetDocument(
+        asset=asset,
+        kind=kind,
+        title=(title or "").strip() or name[:200],
+        original_name=name[:255],
+        content_type=content_type,
+        size_bytes=uploaded_file.size,
+        uploaded_by=actor if getattr(actor, "pk", None) else None,
+    )
+    document.file.save(name, uploaded_file, save=False)
+    try:
+        with transaction.atomic():
+            document.full_clean(exclude=["file"])
+            document.save()
+    except Exception:
+        document.file.delete(save=False)
+        raise
+    return document
+
+
+def asset_document_delete(*, actor: Any, document: AssetDocument) -> None:
+    """Remove an attachment and its file."""
+    access.require(access.can_write_register(actor, document.asset.site_id), "You may not remove this document.")
+    if document.asset.is_disposed:
+        raise ValidationError("A disposed asset is read-only.")
+    storage, path = document.file.storage, document.file.name
+    document.delete()
+    transaction.on_commit(lambda: storage.delete(path))
+
+
+# --------------------------------------------------------------------------------------------------
+# Sites, locations, categories (finance staff and administrators keep these in the admin)
+# --------------------------------------------------------------------------------------------------
+
+
+def _require_register_admin(actor: Any) -> None:
+    access.require(
+        bool(getattr(actor, "is_superuser", False)) or access.can_write_any_register(actor),
+        "You may not change sites, locations or categories.",
+    )
+
+
+def _apply_and_save(instance: Any, data: Mapping[str, Any]) -> Any:
+    for name, value in data.items():
+        setattr(instance, name, value)
+    instance.full_clean()
+    instance.save()
+    return instance
+
+
+def site_save(*, actor: Any, data: Mapping[str, Any], site: Site | None = None) -> Site:
+    """Create or change a site (administrators only)."""
+    access.require(bool(getattr(actor, "is_superuser", False)), "Only administrators may change sites.")
+    members = data.get("members")
+    values = {k: v for k, v in data.items() if k != "members"}
+    with transaction.atomic():
+        site = _apply_and_save(site or Site(), values)
+        if members is not None:
+            site.members.set(members)
+    return site
+
+
+def location_save(*, actor: Any, data: Mapping[str, Any], location: Location | None = None) -> Location:
+    """Create or change a location inside a site the actor manages."""
+    site = data.get("site", location.site if location else None)
+    access.require(access.can_write_register(actor, getattr(site, "pk", None)), "You may not change this site.")
+    if location is not None and location.site_id != getattr(site, "pk", None):
+        access.require(access.can_write_register(actor, location.site_id), "You may not change this site.")
+    with transaction.atomic():
+        return _apply_and_save(location or Location(), data)
+
+
+def category_save(*, actor: Any, data: Mapping[str, Any], category: Category | None = None) -> Category:
+    """Create or change a category; its defaults apply to assets registered from now on."""
+    access.require(
+        bool(getattr(actor, "is_superuser", False)) or access.can_write_financials(actor),
+        "Only finance staff may change categories.",
+    )
+    with transaction.atomic():
+        return _apply_and_save(category or Category(), data)
+
+
+# --------------------------------------------------------------------------------------------------
+# Bulk writes: CSV import
+# --------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ImportRowError:
+    line: int
+    asset_tag: str
+    messages: list[str]
+
+    def __str__(self) -> str:
+        return f"line {self.line} ({self.asset_tag or 'no tag'}): " + "; ".join(self.messages)
+
+
+@dataclass
+class ImportReport:
+    """What an import did or, on a dry run or with errors, would do."""
+
+    dry_run: bool
+    rows: int = 0
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    errors: list[ImportRowError] = field(default_factory=list)
+    written: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def summary(self) -> str:
+        verb = "would be" if not self.written else "were"
+        text = (
+            f"{self.rows} rows: {len(self.created)} {verb} created, {len(self.updated)} {verb} updated, "
+            f"{len(self.unchanged)} unchanged"
+        )
+        if self.errors:
+            text += f"; {len(self.errors)} bad rows, nothing was written"
+        return text
+
+
+def assets_import_rows(
+    *, actor: Any, rows: Iterable[tuple[int, Mapping[str, Any]]], dry_run: bool
+) -> ImportReport:
+    """Import parsed rows `(line, data)`: create new tags, update known ones. All or nothing.
+
+    Each row goes through `asset_prepare`, so the rules are the same as for one asset. Nothing is
+    written unless every row is valid; a dry run reports without writing.
+    """
+    from .csv_io import resolve_row
+
+    report = ImportReport(dry_run=dry_run)
+    to_create: list[Asset] = []
+    to_update: list[Asset] = []
+    seen_tags: dict[str, int] = {}
+    update_fields: set[str] = set()
+    lookups = None
+    rows = list(rows)
+    tags = {str(r.get("asset_tag", "")).strip().upper() for _, r in rows}
+    existing = {a.asset_tag: a for a in Asset.objects.select_related("category", "site").filter(asset_tag__in=tags)}
+    with transaction.atomic():
+        for line, raw in rows:
+            report.rows += 1
+            tag = str(raw.get("asset_tag", "")).strip().upper()
+            if tag in seen_tags:
+                report.errors.append(ImportRowError(line, tag, [f"asset_tag: the same tag is on line {seen_tags[tag]}."]))
+                continue
+            seen_tags[tag] = line
+            try:
+                data, lookups = resolve_row(raw, lookups)
+                current = existing.get(tag)
+                if current is not None:
+                    changed = {k: v for k, v in data.items() if not _same(getattr(current, k), v)}
+                    if not changed:
+                        report.unchanged.append(tag)
+                        continue
+                    asset = asset_prepare(actor=actor, data=changed, asset=current)
+                    asset.version += 1
+                    asset.updated_at = timezone.now()
+                    update_fields.update(changed)
+                    to_update.append(asset)
+                    report.updated.append(tag)
+                else:
+                    asset = asset_prepare(actor=actor, data=data)
+                    asset.created_by = actor if getattr(actor, "pk", None) else None
+                    asset.updated_at = timezone.now()
+                    to_create.append(asset)
+                    report.created.append(tag)
+            except ValidationError as exc:
+                report.errors.append(ImportRowError(line, tag, _flatten(exc)))
+            except PermissionDenied as exc:
+                report.errors.append(ImportRowError(line, tag, [str(exc) or "Not permitted."]))
+        if report.errors or dry_run:
+            return report
+        user = actor if getattr(actor, "pk", None) else None
+        for asset in to_create + to_update:
+            asset._change_reason = "CSV import"  # type: ignore[attr-defined]
+        bulk_create_with_history(to_create, Asset, batch_size=1000, default_user=user, default_change_reason="CSV import")
+        if to_update:
+            fields = sorted(update_fields | {"version", "updated_at", "salvage_value", "useful_life_months",
+                                             "depreciation_method", "in_service_date"})
+            bulk_update_with_history(
+                to_update, Asset, fields, batch_size=1000, default_user=user, default_change_reason="CSV import"
+            )
+        report.written = True
+    return report
+
+
+def _flatten(exc: ValidationError) -> list[str]:
+    if hasattr(exc, "error_dict"):
+        return [f"{name}: {message}" if name != "__all__" else message
+                for name, messages in exc.message_dict.items() for message in messages]
+    return list(exc.messages)
+
+
+# --------------------------------------------------------------------------------------------------
+# Warranty alerts (run daily by Celery beat)
+# --------------------------------------------------------------------------------------------------
+
+
+def warranty_alerts_send(*, as_of: date | None = None, days_ahead: int = 30) -> dict[str, int]:
+    """Tell each site's facility managers, once per warranty end date, which warranties end soon.
+
+    Idempotent: an alert row per (asset, warranty end) is written with the mail, so a rerun sends nothing new.
+    """
+    as_of = as_of or timezone.localdate()
+    horizon = as_of + timezone.timedelta(days=days_ahead)
+    due = (
+        Asset.objects.filter(warranty_end__gte=as_of, warranty_end__lte=horizon)
+        .exclude(status=AssetStatus.DISPOSED)
+        .exclude(warranty_alerts__warranty_end=F("warranty_end"))
+        .select_related("site")
+        .order_by("site_id", "warranty_end")
+    )
+    by_site: dict[int, list[Asset]] = {}
+    for asset in due:
+        by_site.setdefault(asset.site_id, []).append(asset)
+    sent = 0
+    alerts = 0
+    for site_id, assets in by_site.items():
+        site = assets[0].site
+        managers = site.members.filter(is_active=True, groups__name=roles.FACILITY_MANAGER).exclude(email="")
+        recipients = sorted({m.email for m in managers})
+        with transaction.atomic():
+            created = WarrantyAlert.objects.bulk_create(
+                [WarrantyAlert(asset=a, warranty_end=a.warranty_end, recipients=", ".join(recipients)) for a in assets],
+                ignore_conflicts=True,
+            )
+            alerts += len(created)
+            if recipients:
+                lines = [f"- {a.asset_tag} {a.name}: warranty ends {a.warranty_end:%d %b %Y}" for a in assets]
+                transaction.on_commit(
+                    lambda s=site, r=recipients, body=lines: send_mail(
+                        subject=f"[Ledgerline] {len(body)} warranties at {s.name} end within {days_ahead} days",
+                        message="\n".join(body) + f"\n\n{settings.SITE_URL}",
+                        from_email=None,
+                        recipient_list=r,
+                    )
+                )
+                sent += 1
+    return {"alerts": alerts, "emails": sent}
+

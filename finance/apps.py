@@ -1,0 +1,7 @@
+"""App config for finance."""
+
+from django.apps import AppConfig
+
+
+class FinanceConfig(AppConfig):
+    name = "finance"
