@@ -43,6 +43,17 @@ def can_write_any_register(user: Any) -> bool:
     return bool(user.is_superuser) or (roles.is_facility_manager(user) and bool(assigned_site_ids(user)))
 
 
+def can_record_readings(user: Any, site_id: int | None) -> bool:
+    """Meter readings come from the field: technicians and facility managers at the site."""
+    if can_write_register(user, site_id):
+        return True
+    return (
+        bool(getattr(user, "is_active", False))
+        and roles.has_role(user, roles.TECHNICIAN)
+        and site_id in assigned_site_ids(user)
+    )
+
+
 def can_write_financials(user: Any) -> bool:
     return bool(getattr(user, "is_active", False)) and roles.is_finance(user)
 

@@ -35,6 +35,13 @@ class DepreciationMethod(models.TextChoices):
     NONE = "none", "None (not depreciated)"
 
 
+class FirstPeriodConvention(models.TextChoices):
+    """How much of the in-service month is depreciated (see finance.schedule)."""
+
+    FULL_MONTH = "full_month", "Full month from the in-service month"
+    DAILY_PRO_RATA = "daily_pro_rata", "Daily pro-rata in the first month"
+
+
 class DisposalMethod(models.TextChoices):
     SALE = "sale", "Sale"
     SCRAP = "scrap", "Scrap"
@@ -82,6 +89,8 @@ FINANCIAL_FIELDS: tuple[str, ...] = (
     "salvage_value",
     "useful_life_months",
     "depreciation_method",
+    "declining_factor",
+    "expected_units",
 )
 
 # Kind-specific fields; a field of another kind must stay empty.

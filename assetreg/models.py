@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from decimal import Decimal
 from pathlib import PurePath
 
 from django.conf import settings
@@ -30,6 +31,7 @@ from .choices import (
     DepreciationMethod,
     DisposalMethod,
     DocumentKind,
+    FirstPeriodConvention,
     LocationKind,
     MeterUnit,
     OdometerUnit,
@@ -100,6 +102,9 @@ class Location(models.Model):
     def __str__(self) -> str:
         return self.path
 
+    def get_absolute_url(self) -> str:
+        return reverse("assetreg:location_detail", args=[self.pk])
+
     @property
     def path(self) -> str:
         parts = [self.name]
@@ -110,9 +115,6 @@ class Location(models.Model):
             parts.append(node.name)
             node = node.parent
         return " › ".join(reversed(parts))
-
-    def get_absolute_url(self) -> str:
-        return reverse("assetreg:location_detail", args=[self.pk])
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
@@ -143,6 +145,14 @@ class Category(models.Model):
     )
     default_depreciation_method = models.CharField(
         max_length=30, choices=DepreciationMethod.choices, default=DepreciationMethod.STRAIGHT_LINE
+    )
+    default_declining_factor = models.DecimalField(
+        max_digits=5, decimal_places=2, default=Decimal("2.00"), validators=[MinValueValidator(Decimal("0.01"))],
+        help_text="Declining balance only: 2.00 is double declining (200 %), 1.50 is 150 %.",
+    )
+    first_period_convention = models.CharField(
+        max_length=20, choices=FirstPeriodConvention.choices, default=FirstPeriodConvention.FULL_MONTH,
+        help_text="How the in-service month is depreciated: as a full month, or pro rata by days.",
     )
 
     class Meta:
@@ -185,6 +195,14 @@ class Asset(models.Model):
     salvage_value = models.DecimalField(**MONEY, default=0, validators=[MinValueValidator(0)])
     depreciation_method = models.CharField(
         max_length=30, choices=DepreciationMethod.choices, default=DepreciationMethod.STRAIGHT_LINE
+    )
+    declining_factor = models.DecimalField(
+        max_digits=5, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(Decimal("0.01"))],
+        help_text="Declining balance only (2.00 = double declining); empty takes the category's.",
+    )
+    expected_units = models.DecimalField(
+        max_digits=20, decimal_places=4, null=True, blank=True, validators=[MinValueValidator(Decimal("0.0001"))],
+        help_text="Units of production only: the total the asset is expected to produce (km, hours, ...).",
     )
     supplier = models.CharField(max_length=200, blank=True)
     warranty_end = models.DateField(null=True, blank=True)
@@ -314,6 +332,8 @@ class Asset(models.Model):
             and not self.useful_life_months
         ):
             add("useful_life_months", "A depreciated asset needs a useful life.")
+        if self.depreciation_method == DepreciationMethod.UNITS_OF_PRODUCTION and not self.expected_units:
+            add("expected_units", "Units of production needs the total units the asset is expected to produce.")
         if self.acquisition_date and self.in_service_date and self.in_service_date < self.acquisition_date:
             add("in_service_date", "An asset cannot go into service before it was acquired.")
         if self.location_id and self.location and self.site_id and self.location.site_id != self.site_id:
@@ -400,6 +420,26 @@ class AssetDocument(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class MeterReading(models.Model):
+    """A reading of an asset's meter (odometer km, operating hours): drives units-of-production depreciation
+    and, later, meter-based maintenance plans. Readings never go backwards."""
+
+    asset = models.ForeignKey(Asset, on_delete=models.CASCADE, related_name="meter_readings")
+    reading_date = models.DateField()
+    value = models.DecimalField(max_digits=20, decimal_places=4, validators=[MinValueValidator(0)])
+    note = models.CharField(max_length=200, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-reading_date", "-pk"]
+        indexes = [models.Index(fields=["asset", "reading_date"], name="meterreading_asset_date")]
+        constraints = [models.CheckConstraint(condition=Q(value__gte=0), name="meter_reading_not_negative")]
+
+    def __str__(self) -> str:
+        return f"{self.asset_id} {self.reading_date}: {self.value}"
 
 
 class WarrantyAlert(models.Model):

@@ -33,7 +33,17 @@ from .choices import (
     DisposalMethod,
     DocumentKind,
 )
-from .models import Asset, AssetDocument, Category, Disposal, Location, Site, StatusChange, WarrantyAlert
+from .models import (
+    Asset,
+    AssetDocument,
+    Category,
+    Disposal,
+    Location,
+    MeterReading,
+    Site,
+    StatusChange,
+    WarrantyAlert,
+)
 
 # --------------------------------------------------------------------------------------------------
 # Assets
@@ -197,15 +207,47 @@ def _locked(asset: Asset, expected_version: int | None) -> Asset:
 
 def asset_update(*, actor: Any, asset: Asset, data: Mapping[str, Any], expected_version: int | None) -> Asset:
     """Change an asset's data. `expected_version` is the version the actor saw; a stale one is refused."""
+    data = _normalise(data)  # so that "veh-1" for "VEH-1" is no change (no new version, no history record)
     with transaction.atomic():
         fresh = _locked(asset, expected_version)
         changed = {k: v for k, v in data.items() if k not in access.ASSET_WRITABLE_FIELDS or
                    not _same(getattr(fresh, k), v)}
+        _refuse_valuation_conflicts(fresh, changed)
         fresh = asset_prepare(actor=actor, data=changed, asset=fresh)
         if changed:
             fresh.version += 1
             _save_asset(fresh, actor)
+            if {"useful_life_months", "salvage_value"} & set(changed) and _has_plan(fresh):
+                from finance import services as finance_services
+
+                finance_services.plan_change(
+                    actor=actor,
+                    asset=fresh,
+                    useful_life_months=changed.get("useful_life_months"),
+                    salvage_value=changed.get("salvage_value"),
+                )
     return fresh
+
+
+def _has_plan(asset: Asset) -> bool:
+    from finance.models import DepreciationPlan
+
+    return DepreciationPlan.objects.filter(asset_id=asset.pk).exists()
+
+
+def _refuse_valuation_conflicts(asset: Asset, changed: Mapping[str, Any]) -> None:
+    """Once an asset is being valued, its cost, currency and method are history: changes go through the ledger."""
+    frozen = {"acquisition_cost", "currency", "depreciation_method", "in_service_date", "declining_factor",
+              "expected_units"} & set(changed)
+    if frozen and _has_plan(asset):
+        messages = {
+            "acquisition_cost": "Depreciation has started: record a capital improvement, revaluation or impairment "
+            "instead of changing the cost.",
+        }
+        raise ValidationError(
+            {name: messages.get(name, "Depreciation has started for this asset: this can no longer change.")
+             for name in sorted(frozen)}
+        )
 
 
 def asset_transition(
@@ -309,8 +351,58 @@ def asset_dispose(
             reason=reason.strip(),
             recorded_by=actor if getattr(actor, "pk", None) else None,
         )
+        from finance import services as finance_services
+
+        finance_services.disposal_post(actor=actor, asset=fresh, disposal=disposal)
         _record_transition(fresh, actor, AssetStatus.DISPOSED, reason, disposal_date)
     return disposal
+
+
+# --------------------------------------------------------------------------------------------------
+# Meter readings
+# --------------------------------------------------------------------------------------------------
+
+
+def meter_reading_record(
+    *, actor: Any, asset: Asset, reading_date: date, value: Decimal | str, note: str = ""
+) -> MeterReading:
+    """Record a meter reading (odometer, hour meter). A reading lower than an earlier one, or higher than a
+    later one, is refused: meters do not run backwards."""
+    access.require(access.can_record_readings(actor, asset.site_id), "You may not record readings for this asset.")
+    if asset.is_disposed:
+        raise ValidationError("A disposed asset is read-only.")
+    try:
+        amount = parse_amount(value)
+    except ValidationError as exc:
+        raise ValidationError({"value": exc.messages}) from None
+    if amount < 0:
+        raise ValidationError({"value": "A meter reading cannot be negative."})
+    if reading_date is None or reading_date > timezone.localdate():
+        raise ValidationError({"reading_date": "The reading date cannot be in the future."})
+    with transaction.atomic():
+        Asset.objects.select_for_update().filter(pk=asset.pk).first()  # one writer of an asset's readings at a time
+        earlier = (
+            MeterReading.objects.filter(asset=asset, reading_date__lte=reading_date)
+            .order_by("-reading_date", "-value").first()
+        )
+        later = (
+            MeterReading.objects.filter(asset=asset, reading_date__gt=reading_date)
+            .order_by("reading_date", "value").first()
+        )
+        if earlier is not None and amount < earlier.value:
+            raise ValidationError(
+                {"value": f"The meter read {earlier.value.normalize():f} on {earlier.reading_date:%d %b %Y}; "
+                          "readings cannot go backwards."}
+            )
+        if later is not None and amount > later.value:
+            raise ValidationError(
+                {"value": f"A later reading ({later.value.normalize():f} on {later.reading_date:%d %b %Y}) is "
+                          "lower; readings cannot go backwards."}
+            )
+        return MeterReading.objects.create(
+            asset=asset, reading_date=reading_date, value=amount, note=(note or "").strip()[:200],
+            recorded_by=actor if getattr(actor, "pk", None) else None,
+        )
 
 
 # --------------------------------------------------------------------------------------------------
@@ -482,6 +574,8 @@ class ImportReport:
     unchanged: list[str] = field(default_factory=list)
     errors: list[ImportRowError] = field(default_factory=list)
     written: bool = False
+    # For each updated tag, what changes: (field label, before, after).
+    changes: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -506,39 +600,63 @@ def assets_import_rows(
     Each row goes through `asset_prepare`, so the rules are the same as for one asset. Nothing is
     written unless every row is valid; a dry run reports without writing.
     """
-    from .csv_io import resolve_row
+    from .csv_io import Lookups, resolve_row
+    from .selectors import assets_visible_to
 
     report = ImportReport(dry_run=dry_run)
     to_create: list[Asset] = []
     to_update: list[Asset] = []
     seen_tags: dict[str, int] = {}
     update_fields: set[str] = set()
-    lookups = None
+    replans: list[tuple[Asset, dict[str, Any]]] = []
     rows = list(rows)
-    tags = {str(r.get("asset_tag", "")).strip().upper() for _, r in rows}
-    existing = {a.asset_tag: a for a in Asset.objects.select_related("category", "site").filter(asset_tag__in=tags)}
+    tags = sorted({str(r.get("asset_tag", "")).strip().upper() for _, r in rows} - {""})
     with transaction.atomic():
+        lookups = Lookups()
+        existing: dict[str, Asset] = {}
+        visible: set[int] = set()
+        base = Asset.objects.select_related("category", "site", "location", "parent", "custodian")
+        if not dry_run:
+            base = base.select_for_update(of=("self",))
+        for start in range(0, len(tags), _IMPORT_CHUNK):
+            chunk = tags[start:start + _IMPORT_CHUNK]
+            existing.update((a.asset_tag, a) for a in base.filter(asset_tag__in=chunk))
+            visible.update(assets_visible_to(actor).filter(asset_tag__in=chunk).values_list("pk", flat=True))
         for line, raw in rows:
             report.rows += 1
             tag = str(raw.get("asset_tag", "")).strip().upper()
-            if tag in seen_tags:
-                report.errors.append(ImportRowError(line, tag, [f"asset_tag: the same tag is on line {seen_tags[tag]}."]))
+            if tag and tag in seen_tags:
+                message = f"asset_tag: the same tag is on line {seen_tags[tag]}."
+                report.errors.append(ImportRowError(line, tag, [message]))
                 continue
             seen_tags[tag] = line
+            current = existing.get(tag)
             try:
-                data, lookups = resolve_row(raw, lookups)
-                current = existing.get(tag)
+                if current is not None and current.pk not in visible:
+                    # Neither "unchanged" nor a field error: either would tell what the hidden asset holds.
+                    raise PermissionDenied("You may not change this asset.")
+                data, lookups = resolve_row(raw, lookups, current)
+                data = _normalise(data)
                 if current is not None:
-                    changed = {k: v for k, v in data.items() if not _same(getattr(current, k), v)}
+                    changed = {k: v for k, v in data.items() if not _same_cell(getattr(current, k), v)}
                     if not changed:
                         report.unchanged.append(tag)
                         continue
+                    before = {name: getattr(current, name) for name in access.ASSET_WRITABLE_FIELDS}
+                    _refuse_valuation_conflicts(current, changed)
                     asset = asset_prepare(actor=actor, data=changed, asset=current)
+                    if {"useful_life_months", "salvage_value"} & set(changed) and _has_plan(asset):
+                        replans.append((asset, changed))
                     asset.version += 1
                     asset.updated_at = timezone.now()
                     update_fields.update(changed)
                     to_update.append(asset)
                     report.updated.append(tag)
+                    report.changes[tag] = [
+                        (str(Asset._meta.get_field(name).verbose_name), _shown(old), _shown(getattr(asset, name)))
+                        for name, old in before.items()
+                        if not _same(old, getattr(asset, name))
+                    ]
                 else:
                     asset = asset_prepare(actor=actor, data=data)
                     asset.created_by = actor if getattr(actor, "pk", None) else None
@@ -549,20 +667,70 @@ def assets_import_rows(
                 report.errors.append(ImportRowError(line, tag, _flatten(exc)))
             except PermissionDenied as exc:
                 report.errors.append(ImportRowError(line, tag, [str(exc) or "Not permitted."]))
-        if report.errors or dry_run:
+        if report.errors:
             return report
-        user = actor if getattr(actor, "pk", None) else None
-        for asset in to_create + to_update:
-            asset._change_reason = "CSV import"  # type: ignore[attr-defined]
-        bulk_create_with_history(to_create, Asset, batch_size=1000, default_user=user, default_change_reason="CSV import")
-        if to_update:
-            fields = sorted(update_fields | {"version", "updated_at", "salvage_value", "useful_life_months",
-                                             "depreciation_method", "in_service_date"})
-            bulk_update_with_history(
-                to_update, Asset, fields, batch_size=1000, default_user=user, default_change_reason="CSV import"
-            )
+        # A dry run writes too, inside a savepoint it then rolls back: what can only fail on writing
+        # (a re-plan of depreciation, a tag registered meanwhile) is reported by the dry run as well.
+        try:
+            with transaction.atomic():
+                _import_write(actor, report, to_create, to_update, update_fields, seen_tags, replans)
+                if report.errors or dry_run:
+                    raise _ImportRollback
+        except _ImportRollback:
+            return report
+        except IntegrityError as exc:
+            raise ValidationError(f"The database refused the import, nothing was written: {exc}") from None
         report.written = True
     return report
+
+
+class _ImportRollback(Exception):
+    """Undo an import's writes: a dry run, or a row that failed while writing."""
+
+
+def _import_write(
+    actor: Any,
+    report: ImportReport,
+    to_create: list[Asset],
+    to_update: list[Asset],
+    update_fields: set[str],
+    lines: Mapping[str, int],
+    replans: list[tuple[Asset, dict[str, Any]]],
+) -> None:
+    """Write an import's checked rows in bulk, with their history; re-plan depreciation where it changes."""
+    user = actor if getattr(actor, "pk", None) else None
+    bulk_create_with_history(to_create, Asset, batch_size=1000, default_user=user, default_change_reason="CSV import")
+    if to_update:
+        fields = sorted(update_fields | {"version", "updated_at", "salvage_value", "useful_life_months",
+                                         "depreciation_method", "in_service_date"})
+        bulk_update_with_history(
+            to_update, Asset, fields, batch_size=1000, default_user=user, default_change_reason="CSV import"
+        )
+    if not replans:
+        return
+    from finance import services as finance_services
+
+    for asset, changed in replans:
+        try:
+            with transaction.atomic():
+                finance_services.plan_change(
+                    actor=actor, asset=asset, useful_life_months=changed.get("useful_life_months"),
+                    salvage_value=changed.get("salvage_value"),
+                )
+        except ValidationError as exc:
+            report.errors.append(ImportRowError(lines[asset.asset_tag], asset.asset_tag, _flatten(exc)))
+
+
+_IMPORT_CHUNK = 500
+
+
+def _same_cell(old: Any, new: Any) -> bool:
+    """Like `_same`, but a CSV cell is read without surrounding blanks: " x " in the register equals "x"."""
+    return _same(old, new) or (isinstance(old, str) and isinstance(new, str) and old.strip() == new)
+
+
+def _shown(value: Any) -> str:
+    return "—" if value in (None, "") else str(value)
 
 
 def _flatten(exc: ValidationError) -> list[str]:
@@ -596,7 +764,7 @@ def warranty_alerts_send(*, as_of: date | None = None, days_ahead: int = 30) -> 
         by_site.setdefault(asset.site_id, []).append(asset)
     sent = 0
     alerts = 0
-    for site_id, assets in by_site.items():
+    for assets in by_site.values():
         site = assets[0].site
         managers = site.members.filter(is_active=True, groups__name=roles.FACILITY_MANAGER).exclude(email="")
         recipients = sorted({m.email for m in managers})

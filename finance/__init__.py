@@ -1,1 +1,1 @@
-"""The finance app. Its capabilities arrive with their own issues; the app is installed so its place is fixed."""
+"""Finance: the valuation engine (depreciation, revaluation, impairment, disposal) over an append-only ledger."""

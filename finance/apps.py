@@ -5,3 +5,4 @@ from django.apps import AppConfig
 
 class FinanceConfig(AppConfig):
     name = "finance"
+    verbose_name = "Finance"
