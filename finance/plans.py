@@ -103,7 +103,8 @@ def new_plan(inputs: AssetInputs) -> DepreciationPlan:
         )
     except (ValueError, TypeError) as exc:
         raise PlanInputError(str(exc)) from None
-    return _plan_row(inputs.asset_id, basis, units_at_basis=inputs.units_at_start, reason="Placed in service")
+    units_at_basis = inputs.units_at_start if inputs.method == DepreciationMethod.UNITS_OF_PRODUCTION else Decimal(0)
+    return _plan_row(inputs.asset_id, basis, units_at_basis=units_at_basis, reason="Placed in service")
 
 
 def plan_from_basis(asset_id: int, basis: schedule.Basis, *, units_at_basis: Decimal, reason: str) -> DepreciationPlan:

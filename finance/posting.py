@@ -238,3 +238,88 @@ def post_range_sql(
     with connection.cursor() as cursor:
         cursor.execute(_POST_SQL_TEXT, params)
         return cursor.rowcount
+
+
+PLANS_SQL = """
+WITH units(code, mu) AS (VALUES {currencies}),
+candidates AS (
+    SELECT a.id, a.currency, u.mu, a.depreciation_method AS method, a.in_service_date AS isd,
+           a.acquisition_cost AS cost, a.salvage_value AS salvage, a.useful_life_months AS life,
+           c.first_period_convention AS conv, a.expected_units AS total_units,
+           COALESCE(a.declining_factor, c.default_declining_factor, 2) AS factor,
+           CASE
+               WHEN a.in_service_date IS NULL THEN 'The asset has no in-service date.'
+               WHEN a.acquisition_cost < 0 OR a.salvage_value < 0
+                   THEN 'The acquisition cost or salvage value is negative.'
+               WHEN a.salvage_value > a.acquisition_cost THEN 'The salvage value is above the acquisition cost.'
+               WHEN a.depreciation_method <> 'none' AND COALESCE(a.useful_life_months, 0) < 1
+                   THEN 'The asset has no useful life.'
+               WHEN a.depreciation_method = 'units_of_production' AND COALESCE(a.expected_units, 0) <= 0
+                   THEN 'Units of production needs the expected total units.'
+           END AS problem
+      FROM assetreg_asset a
+      JOIN assetreg_category c ON c.id = a.category_id
+      JOIN units u ON u.code = a.currency
+     WHERE a.id BETWEEN %(lo)s AND %(hi)s
+       AND a.status IN ('in_service', 'under_maintenance', 'out_of_service')
+       AND (a.in_service_date IS NULL OR a.in_service_date <= %(period_end)s)
+       AND NOT EXISTS (SELECT 1 FROM finance_depreciationplan p WHERE p.asset_id = a.id)
+),
+failed AS (
+    INSERT INTO finance_runfailure (run_id, asset_id, reason)
+    SELECT %(run_id)s, id, problem FROM candidates WHERE problem IS NOT NULL AND %(run_id)s IS NOT NULL
+    ON CONFLICT DO NOTHING
+    RETURNING 1
+),
+shaped AS (
+    SELECT cd.*, date_trunc('month', cd.isd)::date AS start_period,
+           CASE WHEN cd.conv = 'daily_pro_rata' THEN ROUND(
+                (EXTRACT(DAY FROM (date_trunc('month', cd.isd) + interval '1 month - 1 day'))::int
+                 - EXTRACT(DAY FROM cd.isd)::int + 1)::numeric
+                / EXTRACT(DAY FROM (date_trunc('month', cd.isd) + interval '1 month - 1 day'))::int, 16)
+                ELSE 1::numeric END AS f
+      FROM candidates cd
+     WHERE cd.problem IS NULL AND cd.method <> 'declining_balance'
+),
+made AS (
+    INSERT INTO finance_depreciationplan
+        (asset_id, currency, minor_units, method, start_period, depreciable_amount, salvage, life_months,
+         first_fraction, declining_factor, total_units, units_at_basis, switch_period, switch_amount, period_count,
+         reason, updated_at)
+    SELECT id, currency, mu, method, start_period,
+           CASE WHEN method = 'none' THEN 0 ELSE TRUNC(cost - salvage, mu) END,
+           CASE WHEN method = 'none' THEN cost ELSE salvage END,
+           CASE WHEN method = 'none' THEN 1 ELSE life END,
+           CASE WHEN method = 'none' THEN 1 ELSE f END,
+           factor,
+           CASE WHEN method = 'units_of_production' THEN total_units END,
+           CASE WHEN method = 'units_of_production' THEN COALESCE(
+               (SELECT r.value FROM assetreg_meterreading r WHERE r.asset_id = shaped.id
+                 ORDER BY r.reading_date, r.value LIMIT 1), 0) ELSE 0 END,
+           NULL, NULL,
+           CASE WHEN method = 'none' THEN 0 WHEN method = 'units_of_production' THEN NULL
+                ELSE GREATEST(1, CEIL(life - f)::int + 1) END,
+           CASE WHEN method = 'none' THEN 'Not depreciated' ELSE 'Placed in service' END,
+           NOW()
+      FROM shaped
+    ON CONFLICT DO NOTHING
+    RETURNING 1
+)
+SELECT (SELECT COUNT(*) FROM made), (SELECT COUNT(*) FROM failed)
+"""
+
+
+def create_plans_sql(lo: int, hi: int, through: date, *, run_id: int | None = None) -> tuple[int, int]:
+    """Create the plans of valued assets in [lo, hi] in one statement, except declining balance (whose switch
+    period is found in Python); assets that cannot be valued are recorded as run failures. Returns
+    (plans created, failures recorded)."""
+    from ledgerline.money import CURRENCY_MINOR_UNITS
+
+    currencies = ", ".join(f"('{code}', {mu})" for code, mu in sorted(CURRENCY_MINOR_UNITS.items()))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            PLANS_SQL.format(currencies=currencies),
+            {"lo": lo, "hi": hi, "period_end": schedule.period_end(through), "run_id": run_id},
+        )
+        made, failed = cursor.fetchone()
+    return int(made), int(failed)

@@ -68,7 +68,13 @@ def plans_ensure(*, lo: int, hi: int, through: date, run: DepreciationRun | None
     """Give every valued asset in the id range a plan; assets whose data cannot give one are recorded as run
     failures (with the reason) and skipped. Returns (plans created, failures)."""
     created = failed = 0
-    rows = _valued_assets_without_plan(lo, hi, through).order_by("pk").values(*plan_math.INPUT_FIELDS)
+    candidates = _valued_assets_without_plan(lo, hi, through)
+    if posting.uses_sql_executor():
+        # One statement makes every plan but declining balance (and records the failures); the switch period of
+        # declining balance is found in Python below.
+        created, failed = posting.create_plans_sql(lo, hi, through, run_id=run.pk if run else None)
+        candidates = candidates.filter(depreciation_method=DepreciationMethod.DECLINING_BALANCE)
+    rows = candidates.order_by("pk").values(*plan_math.INPUT_FIELDS)
     batch: list[DepreciationPlan] = []
     failures: list[RunFailure] = []
     uop_ids = [r["pk"] for r in rows if r["depreciation_method"] == DepreciationMethod.UNITS_OF_PRODUCTION]

@@ -11,7 +11,6 @@ from assetreg.choices import AssetStatus
 from finance import selectors, services
 from finance.choices import EntryKind
 from finance.models import ValueEntry
-from tests.finance.conftest import make_asset
 
 pytestmark = pytest.mark.django_db
 
