@@ -113,7 +113,9 @@ def evidence_upload_to(instance: ValueEntry, filename: str) -> str:
 class ValueEntry(models.Model):
     """One change of an asset's carrying amount. Never edited; a correction is a new entry."""
 
-    asset = models.ForeignKey("assetreg.Asset", on_delete=models.PROTECT, related_name="value_entries")
+    # Indexed by valueentry_asset_date, which leads with the asset.
+    asset = models.ForeignKey("assetreg.Asset", on_delete=models.PROTECT, related_name="value_entries",
+                              db_index=False)
     period = models.DateField(help_text="The month the entry belongs to (first day).")
     entry_date = models.DateField(help_text="The date the change takes effect.")
     kind = models.CharField(max_length=20, choices=EntryKind.choices)
@@ -125,9 +127,11 @@ class ValueEntry(models.Model):
     )
     currency = models.CharField(max_length=3, choices=CURRENCY_CHOICES)
     run = models.ForeignKey(DepreciationRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # Most entries have no actor and correct nothing: partial indexes (below) keep the bulk inserts light.
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                              related_name="+")
-    corrects = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="corrections")
+                              related_name="+", db_index=False)
+    corrects = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="corrections",
+                                 db_index=False)
     reason = models.TextField(blank=True)
     appraiser = models.CharField(max_length=200, blank=True)
     evidence = models.FileField(upload_to=evidence_upload_to, max_length=255, blank=True)
@@ -140,6 +144,8 @@ class ValueEntry(models.Model):
         indexes = [
             models.Index(fields=["asset", "entry_date", "id"], name="valueentry_asset_date"),
             models.Index(fields=["period", "kind"], name="valueentry_period_kind"),
+            models.Index(fields=["actor"], name="valueentry_actor", condition=Q(actor__isnull=False)),
+            models.Index(fields=["corrects"], name="valueentry_corrects", condition=Q(corrects__isnull=False)),
         ]
         constraints = [
             models.UniqueConstraint(

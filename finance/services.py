@@ -72,7 +72,9 @@ def plans_ensure(*, lo: int, hi: int, through: date, run: DepreciationRun | None
     if posting.uses_sql_executor():
         # One statement makes every plan but declining balance (and records the failures); the switch period of
         # declining balance is found in Python below.
-        created, failed = posting.create_plans_sql(lo, hi, through, run_id=run.pk if run else None)
+        created, failed, declining = posting.create_plans_sql(lo, hi, through, run_id=run.pk if run else None)
+        if not declining:
+            return created, failed
         candidates = candidates.filter(depreciation_method=DepreciationMethod.DECLINING_BALANCE)
     rows = candidates.order_by("pk").values(*plan_math.INPUT_FIELDS)
     batch: list[DepreciationPlan] = []
