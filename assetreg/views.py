@@ -1,0 +1,503 @@
+"""Web pages of the register for facility managers (and read-only for the other roles).
+
+Views are thin: reads go through `selectors` (always filtered to what the user may see, so another site's
+asset is a 404), writes through `services`, and `access` only decides which actions a page offers.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Iterator
+from itertools import islice
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import FileResponse, HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from ledgerline.exceptions import ConflictError
+
+from . import access, csv_io, labels, selectors, services
+from .choices import ALLOWED_TRANSITIONS, FINANCIAL_FIELDS, KIND_FIELDS, AssetStatus
+from .filtersets import AssetFilterSet
+from .forms import CONFLICT_MESSAGE, AssetForm, DisposeForm, DocumentForm, TransitionForm, add_service_errors
+from .models import Asset
+
+PAGE_SIZE = 50
+# Sort keys the asset list accepts (the column headers), mapped to database orderings.
+SORT_KEYS: dict[str, tuple[str, ...]] = {
+    "tag": ("asset_tag",),
+    "name": ("name", "asset_tag"),
+    "kind": ("kind", "asset_tag"),
+    "status": ("status", "asset_tag"),
+    "site": ("site__name", "asset_tag"),
+    "acquired": ("acquisition_date", "asset_tag"),
+    "updated": ("updated_at", "asset_tag"),
+}
+LIST_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("tag", "Tag"),
+    ("name", "Name"),
+    ("kind", "Kind"),
+    ("status", "Status"),
+    ("site", "Site"),
+    ("acquired", "Acquired"),
+    ("updated", "Updated"),
+)
+CSV_CHUNK = 500
+
+
+# --------------------------------------------------------------------------------------------------
+# Dashboard
+# --------------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """What is in the register at the user's sites, and what needs attention soon."""
+    summary = selectors.dashboard_summary(request.user, today=timezone.localdate())
+    return render(request, "assetreg/dashboard.html", {"summary": summary, "warranty_days": 30})
+
+
+# --------------------------------------------------------------------------------------------------
+# Asset list and export
+# --------------------------------------------------------------------------------------------------
+
+
+def _filter_params(request: HttpRequest) -> QueryDict:
+    """The query string without empty values (an empty select means 'any')."""
+    params = QueryDict(mutable=True)
+    for key, values in request.GET.lists():
+        kept = [v for v in values if v.strip()]
+        if kept:
+            params.setlist(key, kept)
+    return params
+
+
+def _sort_key(params: QueryDict) -> str:
+    sort = params.get("sort", "tag")
+    return sort if sort.lstrip("-") in SORT_KEYS else "tag"
+
+
+def _filtered_assets(request: HttpRequest) -> tuple[AssetFilterSet, Any, str]:
+    """The visible assets narrowed by the list's filters and ordered by its sort key."""
+    params = _filter_params(request)
+    filterset = AssetFilterSet(params, queryset=selectors.assets_visible_to(request.user), user=request.user)
+    sort = _sort_key(params)
+    ordering = SORT_KEYS[sort.lstrip("-")]
+    if sort.startswith("-"):
+        ordering = tuple("-" + o for o in ordering)
+    return filterset, filterset.qs.order_by(*ordering), sort
+
+
+@login_required
+@require_GET
+def asset_list(request: HttpRequest) -> HttpResponse:
+    """Search, filter, sort and page through the assets the user may see."""
+    filterset, assets, sort = _filtered_assets(request)
+    page = Paginator(assets, PAGE_SIZE).get_page(request.GET.get("page"))
+    columns = []
+    for key, label in LIST_COLUMNS:
+        active = sort.lstrip("-") == key
+        descending = active and sort.startswith("-")
+        columns.append(
+            {
+                "key": key,
+                "label": label,
+                "active": active,
+                "descending": descending,
+                "next": f"-{key}" if active and not descending else key,
+            }
+        )
+    params = _filter_params(request)
+    params.pop("page", None)
+    form = filterset.form
+    context = {
+        "page": page,
+        "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+        "columns": columns,
+        "filter_form": form,
+        "selected": {name: request.GET.getlist(name) for name in ("kind", "status", "site", "category")},
+        "q": request.GET.get("q", ""),
+        "filtered": any(k in params for k in ("q", "kind", "status", "site", "category", "location")),
+        "export_query": params.urlencode(),
+        "can_create": access.can_write_any_register(request.user),
+        "filter_errors": form.errors if filterset.is_bound and not form.is_valid() else None,
+    }
+    return render(request, "assetreg/asset_list.html", context)
+
+
+def _csv_chunks(assets: Any) -> Iterator[str]:
+    """The CSV export in pieces of a few hundred rows, so a big register streams without filling memory."""
+    rows = assets.iterator(chunk_size=CSV_CHUNK)
+    first = True
+    while True:
+        batch: Iterable[Asset] = list(islice(rows, CSV_CHUNK))
+        if not batch and not first:
+            return
+        out = io.StringIO()
+        csv_io.write_csv(batch, out)
+        text = out.getvalue()
+        yield text if first else text.partition("\r\n")[2]
+        if not batch:
+            return
+        first = False
+
+
+@login_required
+@require_GET
+def asset_export(request: HttpRequest) -> StreamingHttpResponse:
+    """The asset list as filtered on screen, as CSV in the import format."""
+    _filterset, assets, _sort = _filtered_assets(request)
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response = StreamingHttpResponse(_csv_chunks(assets), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="assets-{stamp}.csv"'
+    return response
+
+
+# --------------------------------------------------------------------------------------------------
+# Asset page
+# --------------------------------------------------------------------------------------------------
+
+
+def _display(asset: Asset, name: str) -> Any:
+    field = Asset._meta.get_field(name)
+    if getattr(field, "choices", None):
+        return getattr(asset, f"get_{name}_display")() or ""
+    value = getattr(asset, name)
+    return "" if value is None else value
+
+
+def _rows(asset: Asset, names: Iterable[str]) -> list[tuple[str, Any]]:
+    """(label, value) pairs for a group of simple fields on the asset page."""
+    return [(str(getattr(Asset._meta.get_field(n), "verbose_name", n)).capitalize(), _display(asset, n)) for n in names]
+
+
+def _transition_targets(asset: Asset) -> list[tuple[str, str]]:
+    return [(s, AssetStatus(s).label) for s in ALLOWED_TRANSITIONS[asset.status] if s != AssetStatus.DISPOSED]
+
+
+def _asset_page(request: HttpRequest, asset: Asset, status: int = 200, **forms: Any) -> HttpResponse:
+    """Render the asset page; bound forms with errors can be passed in to show them in place."""
+    user = request.user
+    disposed = asset.is_disposed
+    may_register = access.can_write_register(user, asset.site_id) and not disposed
+    targets = _transition_targets(asset)
+    can_transition = may_register and bool(targets)
+    can_dispose = (
+        not disposed and asset.status == AssetStatus.OUT_OF_SERVICE and access.can_dispose(user, asset.site_id)
+    )
+    context = {
+        "asset": asset,
+        "identity": _rows(asset, ("asset_tag", "name", "kind", "serial_number", "department")),
+        "dates": _rows(asset, ("acquisition_date", "in_service_date", "warranty_end", "supplier")),
+        "kind_rows": _rows(asset, KIND_FIELDS.get(asset.kind, ())),
+        "kind_label": asset.get_kind_display(),
+        "components": list(asset.components.all()),
+        "documents": list(asset.documents.all()),
+        "status_changes": list(asset.status_changes.all()),
+        "history": selectors.asset_history(asset),
+        "disposal": getattr(asset, "disposal", None) if disposed else None,
+        "can_edit": not disposed and bool(access.writable_asset_fields(user, asset.site_id)),
+        "can_transition": can_transition,
+        "can_dispose": can_dispose,
+        "can_documents": may_register,
+        "transition_form": forms.get("transition_form")
+        or (TransitionForm(targets=targets, initial={"version": asset.version}) if can_transition else None),
+        "dispose_form": forms.get("dispose_form")
+        or (DisposeForm(initial={"version": asset.version}) if can_dispose else None),
+        "document_form": forms.get("document_form") or (DocumentForm() if may_register else None),
+        "max_upload_mb": settings.DOCUMENT_MAX_BYTES // (1024 * 1024),
+    }
+    return render(request, "assetreg/asset_detail.html", context, status=status)
+
+
+@login_required
+@require_GET
+def asset_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Everything about one asset: data, lifecycle, audit trail, documents and the actions the user may take."""
+    return _asset_page(request, selectors.asset_detail(request.user, pk))
+
+
+# --------------------------------------------------------------------------------------------------
+# Create and edit
+# --------------------------------------------------------------------------------------------------
+
+
+@login_required
+def asset_create(request: HttpRequest) -> HttpResponse:
+    """Register a new asset at one of the user's sites."""
+    access.require(access.can_write_any_register(request.user), "You may not add assets.")
+    form = AssetForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            asset = services.asset_create(actor=request.user, data=form.service_data())
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"Asset {asset.asset_tag} was registered.")
+            return redirect(asset)
+    return render(request, "assetreg/asset_form.html", {"form": form, "asset": None})
+
+
+@login_required
+def asset_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change an asset's data; a change made by someone else in the meantime is refused, not overwritten."""
+    asset = selectors.asset_get_visible(request.user, pk)
+    access.require(bool(access.writable_asset_fields(request.user, asset.site_id)), "You may not change this asset.")
+    if asset.is_disposed:
+        messages.error(request, "A disposed asset is read-only.")
+        return redirect(asset)
+    form = AssetForm(request.POST or None, instance=asset, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            asset = services.asset_update(
+                actor=request.user,
+                asset=asset,
+                data=form.service_data(),
+                expected_version=form.cleaned_data["version"],
+            )
+        except ConflictError:
+            form.add_error(None, CONFLICT_MESSAGE)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"Asset {asset.asset_tag} was saved.")
+            return redirect(asset)
+    return render(
+        request,
+        "assetreg/asset_form.html",
+        {"form": form, "asset": asset, "finance_only": set(form.fields) <= set(FINANCIAL_FIELDS) | {"version"}},
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# Lifecycle
+# --------------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def asset_transition(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change an asset's status along the lifecycle, with a reason and an effective date."""
+    asset = selectors.asset_detail(request.user, pk)
+    access.require(access.can_write_register(request.user, asset.site_id), "You may not change this asset's status.")
+    form = TransitionForm(request.POST, targets=_transition_targets(asset))
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            asset = services.asset_transition(
+                actor=request.user,
+                asset=asset,
+                to_status=data["to_status"],
+                reason=data["reason"],
+                effective_date=data["effective_date"],
+                expected_version=data["version"],
+            )
+        except ConflictError:
+            form.add_error(None, CONFLICT_MESSAGE)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"{asset.asset_tag} is now {asset.get_status_display().lower()}.")
+            return redirect(asset)
+    return _asset_page(request, asset, transition_form=form)
+
+
+@login_required
+@require_POST
+def asset_dispose(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record the disposal of an out-of-service asset; it becomes read-only."""
+    asset = selectors.asset_detail(request.user, pk)
+    access.require(access.can_dispose(request.user, asset.site_id), "You may not dispose of this asset.")
+    form = DisposeForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.asset_dispose(
+                actor=request.user,
+                asset=asset,
+                disposal_date=data["disposal_date"],
+                method=data["method"],
+                proceeds=data["proceeds"],
+                reason=data["reason"],
+                expected_version=data["version"],
+            )
+        except ConflictError:
+            form.add_error(None, CONFLICT_MESSAGE)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"{asset.asset_tag} was recorded as disposed.")
+            return redirect(asset)
+    return _asset_page(request, asset, dispose_form=form)
+
+
+# --------------------------------------------------------------------------------------------------
+# Documents
+# --------------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    """Attach a photo or document to an asset."""
+    asset = selectors.asset_detail(request.user, pk)
+    access.require(access.can_write_register(request.user, asset.site_id), "You may not add documents here.")
+    form = DocumentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            document = services.asset_document_add(
+                actor=request.user,
+                asset=asset,
+                uploaded_file=form.cleaned_data["file"],
+                title=form.cleaned_data["title"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"“{document.title}” was attached.")
+            return redirect(f"{asset.get_absolute_url()}#documents")
+    return _asset_page(request, asset, document_form=form)
+
+
+@login_required
+@require_GET
+def document_download(request: HttpRequest, pk: int, document_pk: int) -> FileResponse:
+    """Serve an attachment to someone who may see its asset; images inline, everything else as a download."""
+    document = selectors.document_get_visible(request.user, pk, document_pk)
+    inline = document.content_type.startswith("image/")
+    response = FileResponse(
+        document.file.open("rb"),
+        content_type=document.content_type,
+        as_attachment=not inline,
+        filename=document.original_name,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
+    response["Cache-Control"] = "private, max-age=0"
+    return response
+
+
+@login_required
+@require_POST
+def document_delete(request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
+    """Remove an attachment from an asset."""
+    document = selectors.document_get_visible(request.user, pk, document_pk)
+    try:
+        services.asset_document_delete(actor=request.user, document=document)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"“{document.title}” was removed.")
+    return redirect(f"{document.asset.get_absolute_url()}#documents")
+
+
+# --------------------------------------------------------------------------------------------------
+# Labels
+# --------------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def asset_label(request: HttpRequest, pk: int) -> HttpResponse:
+    """A printable label with the asset's tag, name, site and a QR code that opens its page."""
+    asset = selectors.asset_get_visible(request.user, pk)
+    url = labels.asset_label_url(asset)
+    context = {"asset": asset, "label_url": url, "qr": labels.qr_svg(url, title=f"QR code for {asset.asset_tag}")}
+    return render(request, "assetreg/asset_label.html", context)
+
+
+@login_required
+@require_GET
+def tag_redirect(request: HttpRequest, asset_tag: str) -> HttpResponse:
+    """Where a scanned label lands: the asset's page (404 if the user may not see it)."""
+    return redirect(selectors.asset_get_visible_by_tag(request.user, asset_tag))
+
+
+# --------------------------------------------------------------------------------------------------
+# Sites and locations
+# --------------------------------------------------------------------------------------------------
+
+
+def _status_counts(assets: Any) -> list[dict[str, Any]]:
+    counts = dict(assets.order_by().values_list("status").annotate(n=Count("pk")))
+    return [{"value": s.value, "label": s.label, "count": counts.get(s.value, 0)} for s in AssetStatus]
+
+
+@login_required
+@require_GET
+def site_list(request: HttpRequest) -> HttpResponse:
+    """The sites the user may see, with how many assets each holds."""
+    sites = selectors.sites_visible_to(request.user).annotate(
+        asset_count=Count("assets", distinct=True),
+        active_count=Count("assets", filter=~Q(assets__status=AssetStatus.DISPOSED), distinct=True),
+        location_count=Count("locations", distinct=True),
+    )
+    return render(request, "assetreg/site_list.html", {"sites": sites})
+
+
+def _location_tree(locations: Iterable[Any]) -> list[dict[str, Any]]:
+    """Nest a site's locations under their parents for display: [{location, children: [...]}, ...]."""
+    nodes = {loc.pk: {"location": loc, "children": []} for loc in locations}
+    roots = []
+    for node in nodes.values():
+        parent_id = node["location"].parent_id
+        if parent_id in nodes:
+            nodes[parent_id]["children"].append(node)
+        else:
+            roots.append(node)
+    return roots
+
+
+@login_required
+@require_GET
+def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One site: its locations as a tree and its assets counted by status."""
+    site = get_object_or_404(selectors.sites_visible_to(request.user), pk=pk)
+    site_assets = selectors.assets_visible_to(request.user).filter(site=site)
+    locations = (
+        selectors.locations_visible_to(request.user)
+        .filter(site=site)
+        .annotate(asset_count=Count("assets"))
+        .order_by("code")
+    )
+    counts = _status_counts(site_assets)
+    context = {
+        "site": site,
+        "tree": _location_tree(locations),
+        "status_counts": counts,
+        "total": sum(c["count"] for c in counts),
+    }
+    return render(request, "assetreg/site_detail.html", context)
+
+
+@login_required
+@require_GET
+def location_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One location: where it is (breadcrumb), what it contains and the assets kept there."""
+    location = get_object_or_404(selectors.locations_visible_to(request.user), pk=pk)
+    ancestors = []
+    node, seen = location.parent, {location.pk}
+    while node is not None and node.pk not in seen:
+        seen.add(node.pk)
+        ancestors.append(node)
+        node = node.parent
+    children = (
+        selectors.locations_visible_to(request.user).filter(parent=location).annotate(asset_count=Count("assets"))
+    )
+    assets = selectors.assets_visible_to(request.user).filter(location=location).order_by("asset_tag")
+    context = {
+        "location": location,
+        "ancestors": list(reversed(ancestors)),
+        "children": children,
+        "assets": assets,
+    }
+    return render(request, "assetreg/location_detail.html", context)
