@@ -7,10 +7,13 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import status
 from rest_framework.exceptions import ValidationError as DRFValidationError
+from rest_framework.filters import OrderingFilter
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from . import roles
 from .exceptions import ConflictError
 
 
@@ -19,6 +22,28 @@ class CappedPageNumberPagination(PageNumberPagination):
 
     page_size_query_param = "page_size"
     max_page_size = settings.API_MAX_PAGE_SIZE
+
+
+class StableOrderingFilter(OrderingFilter):
+    """`?ordering=` over the view's whitelist, always ending with the primary key so paging is stable."""
+
+    def get_ordering(self, request: Any, queryset: Any, view: Any) -> list[str]:
+        ordering = list(super().get_ordering(request, queryset, view) or [])
+        if not any(field.lstrip("-") in ("pk", "id") for field in ordering):
+            ordering.append("pk")
+        return ordering
+
+
+class HasRole(BasePermission):
+    """Signed-in users with a role (or superusers); an account without a role sees nothing."""
+
+    message = "Your account has no role yet; ask an administrator to assign one."
+
+    def has_permission(self, request: Any, view: Any) -> bool:
+        user = request.user
+        if not (user and user.is_authenticated):
+            return False
+        return bool(user.is_superuser or roles.role_names(user))
 
 
 def django_validation_error_detail(exc: DjangoValidationError) -> dict[str, Any] | list[str]:
@@ -32,6 +57,7 @@ def django_validation_error_detail(exc: DjangoValidationError) -> dict[str, Any]
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """DRF's handler, plus Django ValidationError -> 400 with field messages and ConflictError -> 409."""
     if isinstance(exc, DjangoValidationError):
         exc = DRFValidationError(detail=django_validation_error_detail(exc))
     if isinstance(exc, ConflictError):

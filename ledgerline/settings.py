@@ -129,6 +129,9 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "ledgerline.lockout.lockout_response"
 AXES_VERBOSE = False
+# Lockout is per username by design (a stolen-password spray from many addresses is still stopped); axes warns
+# because the IP address is not part of the key. Silenced so `check --deploy --fail-level WARNING` stays clean.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 # --- i18n / time ------------------------------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"
@@ -159,7 +162,7 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "ledgerline@localhost"
 # --- REST API ---------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "knox.auth.TokenAuthentication",
+        "ledgerline.authentication.DeviceTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -179,25 +182,40 @@ REST_KNOX = {
     "AUTO_REFRESH": False,
 }
 KNOX_TOKEN_MODEL = "ledgerline.DeviceToken"
+# knox's own token table is replaced by ledgerline.DeviceToken; its migrations would still create that unused
+# table, whose foreign key to auth_user makes `flush` (transactional tests) fail on PostgreSQL.
+MIGRATION_MODULES = {"knox": None}
 SPECTACULAR_SETTINGS = {
     "TITLE": "Ledgerline API",
     "DESCRIPTION": "Asset register for buildings, vehicles and equipment: mobile and integration API.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",  # tags and operation ids from the resource: assets, sites, auth
+    # One named enum per choice set, shared by every field that uses it.
+    "ENUM_NAME_OVERRIDES": {
+        "AssetKindEnum": "assetreg.choices.AssetKind",
+        "AssetStatusEnum": "assetreg.choices.AssetStatus",
+        "DepreciationMethodEnum": "assetreg.choices.DepreciationMethod",
+        "DisposalMethodEnum": "assetreg.choices.DisposalMethod",
+        "DocumentKindEnum": "assetreg.choices.DocumentKind",
+        "LocationKindEnum": "assetreg.choices.LocationKind",
+        "MeterUnitEnum": "assetreg.choices.MeterUnit",
+        "OdometerUnitEnum": "assetreg.choices.OdometerUnit",
+    },
 }
 
 # --- Celery -----------------------------------------------------------------------------------------
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "filesystem://")
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _broker_dir = VAR_DIR / "broker"
-    for _sub in ("queue", "processed"):
+    for _sub in ("queue", "processed", "control"):
         (_broker_dir / _sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),
         "processed_folder": str(_broker_dir / "processed"),
+        "control_folder": str(_broker_dir / "control"),  # else the worker's broadcast tables land in the cwd
         "store_processed": False,
     }
 CELERY_TASK_IGNORE_RESULT = True

@@ -1,0 +1,470 @@
+"""Shapes of the register's REST API.
+
+Output serializers render what the selectors return (ids beside natural keys, money as strings with its
+currency). Input serializers only check the shape of what a client sends; the services in
+`assetreg.services` then apply the rules (who may write which field, lifecycle, versions) and write.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from ledgerline.money import MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS
+
+from .. import selectors
+from ..choices import (
+    AssetKind,
+    AssetStatus,
+    DepreciationMethod,
+    DisposalMethod,
+    DocumentKind,
+    MeterUnit,
+    OdometerUnit,
+)
+from ..labels import asset_label_url
+from ..models import Asset, AssetDocument, Category, Disposal, Location, Site, StatusChange
+
+VERSION_REQUIRED = "version is required: send the version of the asset you last read, so no change is overwritten."
+
+# --------------------------------------------------------------------------------------------------
+# Fields
+# --------------------------------------------------------------------------------------------------
+
+
+class MoneyAmountField(serializers.DecimalField):
+    """An amount of money, exchanged as a string such as "1234.50"; JSON numbers with a fraction are refused."""
+
+    default_error_messages = {
+        "float": 'Send amounts as strings such as "1234.50", not as JSON numbers, so no precision is lost.',
+    }
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_digits", MONEY_MAX_DIGITS)
+        kwargs.setdefault("decimal_places", MONEY_DECIMAL_PLACES)
+        kwargs.setdefault("coerce_to_string", True)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, float):
+            self.fail("float")
+        return super().to_internal_value(data)
+
+
+# --------------------------------------------------------------------------------------------------
+# Output
+# --------------------------------------------------------------------------------------------------
+
+
+class SiteRefSerializer(serializers.ModelSerializer):
+    """A site, by id and code."""
+
+    class Meta:
+        model = Site
+        fields = ["id", "code", "name"]
+        read_only_fields = fields
+
+
+class CategoryRefSerializer(serializers.ModelSerializer):
+    """A category, by id and name."""
+
+    class Meta:
+        model = Category
+        fields = ["id", "name"]
+        read_only_fields = fields
+
+
+class LocationRefSerializer(serializers.ModelSerializer):
+    """A location, by id, code and its path inside the site (e.g. "Main block › Floor 2 › Plant room")."""
+
+    path = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Location
+        fields = ["id", "code", "name", "path"]
+        read_only_fields = fields
+
+
+class AssetRefSerializer(serializers.ModelSerializer):
+    """Another asset, by id and tag."""
+
+    class Meta:
+        model = Asset
+        fields = ["id", "asset_tag", "name"]
+        read_only_fields = fields
+
+
+class UserRefSerializer(serializers.Serializer):
+    """A user, by id and username."""
+
+    id = serializers.IntegerField(read_only=True)
+    username = serializers.CharField(read_only=True)
+
+
+class DisposalOutputSerializer(serializers.ModelSerializer):
+    """How and when a disposed asset left, and what it brought in."""
+
+    proceeds = MoneyAmountField(read_only=True)
+
+    class Meta:
+        model = Disposal
+        fields = ["disposal_date", "method", "proceeds", "currency", "reason", "recorded_at"]
+        read_only_fields = fields
+
+
+class AssetLinksSerializer(serializers.Serializer):
+    """Where a person finds the asset: its web page and the address its label's QR code encodes."""
+
+    web = serializers.URLField(read_only=True)
+    qr = serializers.URLField(read_only=True)
+
+
+class AssetOutputSerializer(serializers.ModelSerializer):
+    """An asset with its related records by id and natural key. Money is a string in `currency`."""
+
+    category = CategoryRefSerializer(read_only=True)
+    site = SiteRefSerializer(read_only=True)
+    location = LocationRefSerializer(read_only=True, allow_null=True)
+    parent = AssetRefSerializer(read_only=True, allow_null=True)
+    custodian = UserRefSerializer(read_only=True, allow_null=True)
+    acquisition_cost = MoneyAmountField(read_only=True)
+    salvage_value = MoneyAmountField(read_only=True)
+    disposal = serializers.SerializerMethodField()
+    links = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Asset
+        fields = [
+            "id",
+            "asset_tag",
+            "name",
+            "kind",
+            "category",
+            "status",
+            "site",
+            "location",
+            "parent",
+            "custodian",
+            "department",
+            "acquisition_date",
+            "in_service_date",
+            "acquisition_cost",
+            "salvage_value",
+            "currency",
+            "useful_life_months",
+            "depreciation_method",
+            "declining_factor",
+            "expected_units",
+            "supplier",
+            "warranty_end",
+            "serial_number",
+            "notes",
+            "address",
+            "floor_area_m2",
+            "year_built",
+            "vin",
+            "plate",
+            "odometer_unit",
+            "manufacturer",
+            "model_number",
+            "meter_unit",
+            "disposal",
+            "version",
+            "created_at",
+            "updated_at",
+            "links",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(DisposalOutputSerializer(allow_null=True))
+    def get_disposal(self, asset: Asset) -> dict[str, Any] | None:
+        disposal = getattr(asset, "disposal", None)  # joined by the view's queryset; None unless disposed
+        return DisposalOutputSerializer(disposal).data if disposal is not None else None
+
+    @extend_schema_field(AssetLinksSerializer)
+    def get_links(self, asset: Asset) -> dict[str, str]:
+        return {
+            "web": settings.SITE_URL.rstrip("/") + asset.get_absolute_url(),
+            "qr": asset_label_url(asset),
+        }
+
+
+class StatusChangeOutputSerializer(serializers.ModelSerializer):
+    """One lifecycle transition: from, to, when, why and who."""
+
+    actor: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
+
+    class Meta:
+        model = StatusChange
+        fields = ["id", "from_status", "to_status", "effective_date", "reason", "actor", "changed_at"]
+        read_only_fields = fields
+
+
+class FieldChangeOutputSerializer(serializers.Serializer):
+    """One field's value before and after a change, as shown to people."""
+
+    # Declared fields named like Field attributes: DRF moves them off the class, the stubs do not know that.
+    field = serializers.CharField(read_only=True)
+    label = serializers.CharField(read_only=True)  # type: ignore[assignment]
+    old = serializers.CharField(read_only=True)
+    new = serializers.CharField(read_only=True)
+
+
+class HistoryEntryOutputSerializer(serializers.Serializer):
+    """One audit record: when, who, what kind of change, why, and the fields that changed."""
+
+    when = serializers.DateTimeField(read_only=True)
+    who = serializers.CharField(read_only=True)
+    action = serializers.CharField(read_only=True, help_text="Created, Changed or Deleted.")
+    reason = serializers.CharField(read_only=True)
+    changes = FieldChangeOutputSerializer(many=True, read_only=True)
+
+
+class AssetHistoryOutputSerializer(serializers.Serializer):
+    """An asset's audit trail (newest first) and its lifecycle transitions (newest first)."""
+
+    entries = HistoryEntryOutputSerializer(many=True, read_only=True)
+    status_changes = StatusChangeOutputSerializer(many=True, read_only=True)
+
+
+class AssetDocumentOutputSerializer(serializers.ModelSerializer):
+    """An attached photo or document; the file itself is fetched from `download_url` (access is checked)."""
+
+    uploaded_by: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = AssetDocument
+        fields = [
+            "id",
+            "kind",
+            "title",
+            "original_name",
+            "content_type",
+            "size_bytes",
+            "uploaded_by",
+            "uploaded_at",
+            "download_url",
+        ]
+        read_only_fields = fields
+
+    def get_download_url(self, document: AssetDocument) -> str:
+        path = reverse("api:asset-document-download", kwargs={"asset_pk": document.asset_id, "pk": document.pk})
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request is not None else path
+
+
+class SiteOutputSerializer(serializers.ModelSerializer):
+    """A site the user may see."""
+
+    class Meta:
+        model = Site
+        fields = ["id", "code", "name", "address", "updated_at"]
+        read_only_fields = fields
+
+
+class LocationOutputSerializer(serializers.ModelSerializer):
+    """A place inside a site, with its path (site > building > floor > room)."""
+
+    site = SiteRefSerializer(read_only=True)
+    path = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Location
+        fields = ["id", "site", "parent", "kind", "code", "name", "path", "building_asset", "updated_at"]
+        read_only_fields = fields
+
+
+class CategoryOutputSerializer(serializers.ModelSerializer):
+    """A category of assets and the depreciation defaults new assets inherit from it."""
+
+    class Meta:
+        model = Category
+        fields = [
+            "id",
+            "name",
+            "kind",
+            "default_useful_life_months",
+            "default_salvage_percent",
+            "default_depreciation_method",
+            "default_declining_factor",
+            "first_period_convention",
+        ]
+        read_only_fields = fields
+
+
+# --------------------------------------------------------------------------------------------------
+# Input
+# --------------------------------------------------------------------------------------------------
+
+
+class StrictInputSerializer(serializers.Serializer):
+    """Refuses fields it does not know, so a typo or a read-only field is reported instead of ignored."""
+
+    unknown_field_messages: dict[str, str] = {}
+
+    def to_internal_value(self, data: Any) -> Any:
+        if hasattr(data, "keys"):
+            unknown = sorted(set(data.keys()) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError(
+                    {name: [self.unknown_field_messages.get(name, "Unknown field.")] for name in unknown}
+                )
+        return super().to_internal_value(data)
+
+
+def _request_user(serializer: serializers.Serializer) -> Any:
+    request = serializer.context.get("request")
+    return getattr(request, "user", None)
+
+
+class AssetCreateInputSerializer(StrictInputSerializer):
+    """A new asset. Related records are given by id; amounts as strings. Which fields a role may set, and the
+    rules of each kind, are checked when the asset is saved."""
+
+    unknown_field_messages = {
+        "status": "Change the status with the transition or dispose action.",
+        "version": "The version is set by the register.",
+    }
+
+    asset_tag = serializers.CharField(max_length=32)
+    name = serializers.CharField(max_length=200)
+    kind = serializers.ChoiceField(choices=AssetKind.choices)
+    category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.all())
+    site = serializers.PrimaryKeyRelatedField(queryset=Site.objects.none(), help_text="A site you may see.")
+    location = serializers.PrimaryKeyRelatedField(queryset=Location.objects.none(), allow_null=True, required=False)
+    parent = serializers.PrimaryKeyRelatedField(  # type: ignore[assignment]  # a declared field, not .parent
+        queryset=Asset.objects.none(), allow_null=True, required=False, help_text="The asset this is a component of."
+    )
+    custodian = serializers.PrimaryKeyRelatedField(
+        queryset=get_user_model().objects.filter(is_active=True), allow_null=True, required=False
+    )
+    department = serializers.CharField(max_length=100, allow_blank=True, required=False)
+    acquisition_date = serializers.DateField(allow_null=True, required=False)
+    in_service_date = serializers.DateField(allow_null=True, required=False)
+    acquisition_cost = MoneyAmountField(required=False, help_text='Finance only. A string, e.g. "12500.00".')
+    currency = serializers.CharField(max_length=3, required=False, help_text="Finance only. ISO 4217, e.g. EUR.")
+    salvage_value = MoneyAmountField(required=False, allow_null=True, help_text="Finance only.")
+    useful_life_months = serializers.IntegerField(allow_null=True, required=False, help_text="Finance only.")
+    depreciation_method = serializers.ChoiceField(
+        choices=DepreciationMethod.choices, required=False, help_text="Finance only."
+    )
+    declining_factor = serializers.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        allow_null=True,
+        required=False,
+        help_text="Finance only. Declining balance: 2.00 is double declining; empty takes the category's.",
+    )
+    expected_units = serializers.DecimalField(
+        max_digits=20,
+        decimal_places=4,
+        allow_null=True,
+        required=False,
+        help_text="Finance only. Units of production: the total the asset is expected to produce.",
+    )
+    supplier = serializers.CharField(max_length=200, allow_blank=True, required=False)
+    warranty_end = serializers.DateField(allow_null=True, required=False)
+    serial_number = serializers.CharField(max_length=100, allow_blank=True, required=False)
+    notes = serializers.CharField(allow_blank=True, required=False, trim_whitespace=False)
+    address = serializers.CharField(allow_blank=True, required=False, help_text="Buildings only.")
+    floor_area_m2 = serializers.DecimalField(
+        max_digits=12, decimal_places=2, allow_null=True, required=False, help_text="Buildings only."
+    )
+    year_built = serializers.IntegerField(allow_null=True, required=False, help_text="Buildings only.")
+    vin = serializers.CharField(max_length=17, allow_blank=True, required=False, help_text="Vehicles only.")
+    plate = serializers.CharField(max_length=20, allow_blank=True, required=False, help_text="Vehicles only.")
+    odometer_unit = serializers.ChoiceField(
+        choices=OdometerUnit.choices, allow_blank=True, required=False, help_text="Vehicles only."
+    )
+    manufacturer = serializers.CharField(max_length=100, allow_blank=True, required=False, help_text="Equipment.")
+    model_number = serializers.CharField(max_length=100, allow_blank=True, required=False, help_text="Equipment.")
+    meter_unit = serializers.ChoiceField(
+        choices=MeterUnit.choices, allow_blank=True, required=False, help_text="Equipment only."
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        user = _request_user(self)
+        if user is not None:
+            scoped = {
+                "site": selectors.sites_visible_to(user),
+                "location": selectors.locations_visible_to(user),
+                "parent": selectors.assets_visible_to(user),
+            }
+            for name, queryset in scoped.items():
+                field: Any = self.fields[name]
+                field.queryset = queryset
+
+
+class AssetUpdateInputSerializer(AssetCreateInputSerializer):
+    """A change to an asset: the fields to change and the `version` the client last read (required)."""
+
+    unknown_field_messages = {"status": "Change the status with the transition or dispose action."}
+
+    version = serializers.IntegerField(min_value=1, error_messages={"required": VERSION_REQUIRED})
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if "version" not in attrs:  # a PATCH skips `required`; the version is never optional
+            raise serializers.ValidationError({"version": [VERSION_REQUIRED]})
+        return attrs
+
+
+class AssetTransitionInputSerializer(StrictInputSerializer):
+    """Move an asset along its lifecycle. `effective_date` defaults to today; `version` guards against races."""
+
+    to_status = serializers.ChoiceField(choices=AssetStatus.choices)
+    reason = serializers.CharField(max_length=2000)
+    effective_date = serializers.DateField(required=False, allow_null=True)
+    version = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+
+
+class AssetDisposeInputSerializer(StrictInputSerializer):
+    """Dispose of an out-of-service asset: date, method, proceeds (a string in the asset's currency), reason."""
+
+    disposal_date = serializers.DateField()
+    method = serializers.ChoiceField(choices=DisposalMethod.choices)
+    proceeds = MoneyAmountField(help_text='In the asset\'s currency, as a string, e.g. "250.00".')
+    reason = serializers.CharField(max_length=2000)
+    version = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+
+
+class AssetDocumentInputSerializer(StrictInputSerializer):
+    """A file upload (multipart/form-data) with an optional title and kind (guessed from the file if absent)."""
+
+    file = serializers.FileField()
+    title = serializers.CharField(max_length=200, allow_blank=True, required=False, default="")
+    kind = serializers.ChoiceField(choices=DocumentKind.choices, required=False, allow_null=True, default=None)
+
+
+def asset_tag_from_code(code: str) -> str:
+    """The asset tag in a scanned label (`https://…/t/<TAG>`) or a tag typed in as it is."""
+    code = code.strip()
+    if "/t/" in code:
+        path = urlsplit(code).path if "://" in code else code.split("?", 1)[0].split("#", 1)[0]
+        code = unquote(path.rsplit("/t/", 1)[-1].strip("/"))
+    return code.strip().upper()
+
+
+class AssetLookupQuerySerializer(serializers.Serializer):
+    """`?code=`: what a label scan returned (its full URL) or an asset tag typed in."""
+
+    code = serializers.CharField(
+        max_length=500, help_text="An asset tag (e.g. HQ-PUMP-1) or a scanned label URL (e.g. https://…/t/HQ-PUMP-1)."
+    )
+
+    def validate_code(self, value: str) -> str:
+        tag = asset_tag_from_code(value)
+        if not tag:
+            raise serializers.ValidationError("The code holds no asset tag.")
+        return tag
