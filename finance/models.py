@@ -113,9 +113,12 @@ def evidence_upload_to(instance: ValueEntry, filename: str) -> str:
 class ValueEntry(models.Model):
     """One change of an asset's carrying amount. Never edited; a correction is a new entry."""
 
-    # Indexed by valueentry_asset_date, which leads with the asset.
+    # Indexed by valueentry_asset_date, which leads with the asset. No database-level foreign key: a deferred
+    # check per row locks every asset row a posting run touches and roughly doubles the run's cost. Ledger rows
+    # are written only by finance.services and finance.posting from existing assets, and assets are never
+    # deleted (PROTECT is still applied by Django).
     asset = models.ForeignKey("assetreg.Asset", on_delete=models.PROTECT, related_name="value_entries",
-                              db_index=False)
+                              db_index=False, db_constraint=False)
     period = models.DateField(help_text="The month the entry belongs to (first day).")
     entry_date = models.DateField(help_text="The date the change takes effect.")
     kind = models.CharField(max_length=20, choices=EntryKind.choices)
@@ -126,7 +129,8 @@ class ValueEntry(models.Model):
         **MONEY, default=0, help_text="Recognised in profit or loss: expense or loss negative, gain positive."
     )
     currency = models.CharField(max_length=3, choices=CURRENCY_CHOICES)
-    run = models.ForeignKey(DepreciationRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    run = models.ForeignKey(DepreciationRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                            db_constraint=False)
     # Most entries have no actor and correct nothing: partial indexes (below) keep the bulk inserts light.
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                               related_name="+", db_index=False)
