@@ -10,7 +10,7 @@ import csv
 import io
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -23,7 +23,7 @@ from .models import Asset, Category, Location, Site
 COLUMNS: tuple[str, ...] = (
     "asset_tag", "name", "kind", "category", "status", "site", "location", "parent", "custodian", "department",
     "acquisition_date", "in_service_date", "acquisition_cost", "currency", "useful_life_months", "salvage_value",
-    "depreciation_method", "supplier", "warranty_end", "serial_number", "notes",
+    "depreciation_method", "declining_factor", "expected_units", "supplier", "warranty_end", "serial_number", "notes",
     "address", "floor_area_m2", "year_built", "vin", "plate", "odometer_unit",
     "manufacturer", "model_number", "meter_unit",
 )
@@ -32,7 +32,12 @@ REQUIRED_COLUMNS = ("asset_tag", "name", "kind", "category", "site")
 READ_ONLY_COLUMNS = ("status",)
 DATE_COLUMNS = ("acquisition_date", "in_service_date", "warranty_end")
 INT_COLUMNS = ("useful_life_months", "year_built")
-DECIMAL_COLUMNS = ("acquisition_cost", "salvage_value", "floor_area_m2")
+DECIMAL_COLUMNS = ("acquisition_cost", "salvage_value", "floor_area_m2", "declining_factor", "expected_units")
+# Choice values are stored in lower case; a spreadsheet's "Vehicle" means "vehicle".
+CHOICE_COLUMNS = ("kind", "depreciation_method", "odometer_unit", "meter_unit")
+# A text cell starting with one of these runs as a formula in a spreadsheet (CSV injection): the export
+# puts a "'" in front, and the import takes it off again, so a round trip changes nothing.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
 
 
@@ -47,22 +52,54 @@ def read_csv(stream: IO[bytes] | IO[str] | bytes | str) -> Iterator[tuple[int, d
             stream = stream.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise ValidationError("The file is not UTF-8 text. Save it as 'CSV UTF-8' and try again.") from None
-    reader = csv.DictReader(io.StringIO(stream))
-    header = [h.strip() for h in (reader.fieldnames or [])]
+    stream = stream.removeprefix("\ufeff")  # text read with plain "utf-8" keeps Excel's byte order mark
+    if "\x00" in stream:
+        raise ValidationError("The file contains NUL characters: it is not a CSV text file.")
+    reader = csv.reader(io.StringIO(stream), strict=True)  # strict: an unclosed quote is an error, not a cell
+    try:
+        header = [h.strip() for h in next(reader, None) or []]
+        _check_header(header)
+        end = reader.line_num
+        for values in reader:
+            # A record's line is where it starts: a quoted cell may run over several lines.
+            start, end = end + 1, reader.line_num
+            if not any(v.strip() for v in values):
+                continue  # blank lines, and the empty rows spreadsheets leave at the end
+            if any(v.strip() for v in values[len(header):]):
+                raise ValidationError(f"Line {start} has more values than the header has columns.")
+            values = values[: len(header)] + [""] * (len(header) - len(values))
+            yield start, {k: _unescape(v.strip()) for k, v in zip(header, values, strict=True)}
+    except csv.Error as exc:
+        raise ValidationError(f"Line {reader.line_num} is not valid CSV: {exc}.") from None
+
+
+def _check_header(header: list[str]) -> None:
     if not header:
         raise ValidationError("The file is empty: it needs a header row and at least one asset.")
-    reader.fieldnames = header
+    repeated = sorted({c for c in header if header.count(c) > 1})
+    if repeated:
+        raise ValidationError(f"These columns appear more than once in the header: {', '.join(repeated)}.")
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
         raise ValidationError(f"The header lacks these columns: {', '.join(missing)}.")
     unknown = [c for c in header if c not in COLUMNS]
     if unknown:
         raise ValidationError(f"Unknown columns: {', '.join(unknown)}. Known columns: {', '.join(COLUMNS)}.")
-    for row in reader:
-        extra = row.pop(None, None)  # type: ignore[call-overload]
-        if extra:
-            raise ValidationError(f"Line {reader.line_num} has more values than the header has columns.")
-        yield reader.line_num, {k: (v or "").strip() for k, v in row.items()}
+
+
+def _is_formula_like(text: str) -> bool:
+    """True when a spreadsheet would run the text (or it only looks guarded by our own quote marks)."""
+    return text.lstrip("'")[:1] in FORMULA_PREFIXES
+
+
+def _escape(text: str) -> str:
+    """Guard a cell against spreadsheet formulas: "=x" is written as "'=x"."""
+    return "'" + text if text and _is_formula_like(text) else text
+
+
+def _unescape(value: str) -> str:
+    """Undo `_escape` ("'=x" was written for "=x")."""
+    return value[1:] if value.startswith("'") and _is_formula_like(value) else value
 
 
 class Lookups:
@@ -73,7 +110,7 @@ class Lookups:
         self.sites = {s.code.lower(): s for s in Site.objects.all()}
         self.locations = {(loc.site_id, loc.code.lower()): loc for loc in Location.objects.all()}
         user_model = get_user_model()
-        self.users = {u.get_username().lower(): u for u in user_model.objects.filter(is_active=True)}
+        self.users = {u.get_username().lower(): u for u in user_model.objects.all()}
         self.parents: dict[str, Asset | None] = {}
 
     def parent(self, tag: str) -> Asset | None:
@@ -82,8 +119,14 @@ class Lookups:
         return self.parents[tag]
 
 
-def resolve_row(raw: Mapping[str, str], lookups: Lookups | None) -> tuple[dict[str, Any], Lookups]:
-    """Turn one CSV row into service data (model instances for relations). Raises ValidationError per field."""
+def resolve_row(
+    raw: Mapping[str, str], lookups: Lookups | None, current: Asset | None = None
+) -> tuple[dict[str, Any], Lookups]:
+    """Turn one CSV row into service data (model instances for relations). Raises ValidationError per field.
+
+    `current` is the asset the row updates, if any: its present custodian stays valid even if that user
+    has since been deactivated, so that re-importing an export changes nothing.
+    """
     lookups = lookups or Lookups()
     errors: dict[str, str] = {}
     data: dict[str, Any] = {}
@@ -93,7 +136,7 @@ def resolve_row(raw: Mapping[str, str], lookups: Lookups | None) -> tuple[dict[s
         if value == "" and column in FINANCIAL_FIELDS:
             continue  # an empty financial cell means "leave as is / use the category default"
         try:
-            data[column] = _convert(column, value, raw, lookups)
+            data[column] = _convert(column, value, raw, lookups, current)
         except ValidationError as exc:
             errors[column] = exc.messages[0]
     if errors:
@@ -101,7 +144,7 @@ def resolve_row(raw: Mapping[str, str], lookups: Lookups | None) -> tuple[dict[s
     return data, lookups
 
 
-def _convert(column: str, value: str, raw: Mapping[str, str], lookups: Lookups) -> Any:
+def _convert(column: str, value: str, raw: Mapping[str, str], lookups: Lookups, current: Asset | None) -> Any:
     if column == "category":
         if value.lower() not in lookups.categories:
             raise ValidationError(f"No category named '{value}'.")
@@ -128,9 +171,10 @@ def _convert(column: str, value: str, raw: Mapping[str, str], lookups: Lookups) 
     if column == "custodian":
         if not value:
             return None
-        if value.lower() not in lookups.users:
+        user = lookups.users.get(value.lower())
+        if user is None or not (user.is_active or (current is not None and current.custodian_id == user.pk)):
             raise ValidationError(f"No active user '{value}'.")
-        return lookups.users[value.lower()]
+        return user
     if column in DATE_COLUMNS:
         if not value:
             return None
@@ -141,27 +185,33 @@ def _convert(column: str, value: str, raw: Mapping[str, str], lookups: Lookups) 
     if column in INT_COLUMNS:
         if not value:
             return None
-        if not value.isdigit():
+        if not (value.isascii() and value.isdigit()):
             raise ValidationError(f"'{value}' is not a whole number.")
         return int(value)
     if column in DECIMAL_COLUMNS:
         if not value:
             return None
         return parse_amount(value)
+    if column in CHOICE_COLUMNS:
+        return value.lower()
     return value
 
 
 def _cell(asset: Asset, column: str) -> str:
+    return _escape(_plain_cell(asset, column))
+
+
+def _plain_cell(asset: Asset, column: str) -> str:
     if column == "category":
         return asset.category.name
     if column == "site":
         return asset.site.code
     if column == "location":
-        return asset.location.code if asset.location_id else ""
+        return asset.location.code if asset.location else ""
     if column == "parent":
-        return asset.parent.asset_tag if asset.parent_id else ""
+        return asset.parent.asset_tag if asset.parent else ""
     if column == "custodian":
-        return asset.custodian.get_username() if asset.custodian_id else ""
+        return asset.custodian.get_username() if asset.custodian else ""
     value = getattr(asset, column)
     if value is None:
         return ""
@@ -170,7 +220,13 @@ def _cell(asset: Asset, column: str) -> str:
     return str(value)
 
 
-def write_csv(assets: Iterable[Asset], out: IO[str]) -> int:
+class TextSink(Protocol):
+    """Anything text can be written to: a file, an HttpResponse, a management command's stdout."""
+
+    def write(self, text: str, /) -> Any: ...
+
+
+def write_csv(assets: Iterable[Asset], out: TextSink) -> int:
     """Write assets in the import format; returns the number of rows. Re-importing the file changes nothing."""
     writer = csv.writer(out)
     writer.writerow(COLUMNS)

@@ -140,6 +140,9 @@ def asset_prepare(*, actor: Any, data: Mapping[str, Any], asset: Asset | None = 
                 "You may only move assets between sites you manage.",
             )
     _refuse_unknown_or_forbidden(actor, asset, data, site_ids)
+    if not creating:
+        # Checked here so that every caller (admin form, CSV import, API) hears it before anything is saved.
+        _refuse_valuation_conflicts(asset, {k: v for k, v in data.items() if not _same(getattr(asset, k), v)})
 
     instance = asset if asset is not None else Asset()
     old_cost = instance.acquisition_cost if not creating else None
@@ -643,7 +646,6 @@ def assets_import_rows(
                         report.unchanged.append(tag)
                         continue
                     before = {name: getattr(current, name) for name in access.ASSET_WRITABLE_FIELDS}
-                    _refuse_valuation_conflicts(current, changed)
                     asset = asset_prepare(actor=actor, data=changed, asset=current)
                     if {"useful_life_months", "salvage_value"} & set(changed) and _has_plan(asset):
                         replans.append((asset, changed))

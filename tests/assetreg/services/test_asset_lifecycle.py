@@ -114,7 +114,9 @@ def test_future_transition_date_is_refused(world):
 def test_stale_write_is_refused_with_a_conflict(world):
     asset = world.home_asset
     seen_version = asset.version
-    services.asset_update(actor=world.facility_manager, asset=asset, data={"name": "First"}, expected_version=seen_version)
+    services.asset_update(
+        actor=world.facility_manager, asset=asset, data={"name": "First"}, expected_version=seen_version
+    )
 
     with pytest.raises(ConflictError):
         services.asset_update(
