@@ -22,6 +22,7 @@ from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 
 from assetreg import access
 from assetreg import selectors as register_selectors
@@ -341,7 +342,7 @@ class DepreciationRunAdmin(FinanceReadOnlyMixin, admin.ModelAdmin):
         if not obj.totals:
             return "-"
         return format_html_join(
-            format_html("<br>"), "{}", ((money(Decimal(value), currency),) for currency, value in
+            mark_safe("<br>"), "{}", ((money(Decimal(value), currency),) for currency, value in
                                         sorted(obj.totals.items()))
         )
 
@@ -684,7 +685,7 @@ class ValueEntryAdmin(FinanceReadOnlyMixin, admin.ModelAdmin):
         if not corrections:
             return "-"
         return format_html_join(
-            format_html("<br>"), "{}",
+            mark_safe("<br>"), "{}",
             ((admin_link("admin:finance_valueentry_change", c, c.pk),) for c in corrections),
         )
 
