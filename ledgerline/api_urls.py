@@ -15,4 +15,5 @@ urlpatterns = [
     path("auth/logout/", LogoutView.as_view(), name="auth-logout"),
     *auth_router.urls,
     path("", include("assetreg.api.urls")),
+    path("", include("finance.api.urls")),
 ]

@@ -202,6 +202,8 @@ SPECTACULAR_SETTINGS = {
         "LocationKindEnum": "assetreg.choices.LocationKind",
         "MeterUnitEnum": "assetreg.choices.MeterUnit",
         "OdometerUnitEnum": "assetreg.choices.OdometerUnit",
+        "EntryKindEnum": "finance.choices.EntryKind",
+        "RunStatusEnum": "finance.choices.RunStatus",
     },
 }
 

@@ -29,7 +29,7 @@ from ..choices import (
     OdometerUnit,
 )
 from ..labels import asset_label_url
-from ..models import Asset, AssetDocument, Category, Disposal, Location, Site, StatusChange
+from ..models import Asset, AssetDocument, Category, Disposal, Location, MeterReading, Site, StatusChange
 
 VERSION_REQUIRED = "version is required: send the version of the asset you last read, so no change is overwritten."
 
@@ -264,6 +264,20 @@ class AssetDocumentOutputSerializer(serializers.ModelSerializer):
         return request.build_absolute_uri(path) if request is not None else path
 
 
+class MeterReadingOutputSerializer(serializers.ModelSerializer):
+    """A reading of an asset's meter (odometer, hour meter): the value on a date, and who recorded it."""
+
+    value = serializers.DecimalField(max_digits=20, decimal_places=4, read_only=True, coerce_to_string=True)
+    recorded_by: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
+
+    class Meta:
+        model = MeterReading
+        fields = ["id", "reading_date", "value", "note", "recorded_by", "recorded_at"]
+        read_only_fields = fields
+
+
 class SiteOutputSerializer(serializers.ModelSerializer):
     """A site the user may see."""
 
@@ -445,6 +459,19 @@ class AssetDocumentInputSerializer(StrictInputSerializer):
     file = serializers.FileField()
     title = serializers.CharField(max_length=200, allow_blank=True, required=False, default="")
     kind = serializers.ChoiceField(choices=DocumentKind.choices, required=False, allow_null=True, default=None)
+
+
+class MeterReadingInputSerializer(StrictInputSerializer):
+    """A meter reading from the field: the date it was read and the value (in the asset's meter unit)."""
+
+    reading_date = serializers.DateField(help_text="YYYY-MM-DD; not in the future.")
+    value = serializers.DecimalField(
+        max_digits=20,
+        decimal_places=4,
+        help_text='What the meter showed, in the asset\'s meter unit, e.g. "12500" or "1234.5"; never below an '
+        "earlier reading.",
+    )
+    note = serializers.CharField(max_length=200, allow_blank=True, required=False, default="")
 
 
 def asset_tag_from_code(code: str) -> str:

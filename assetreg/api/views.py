@@ -31,7 +31,7 @@ from ledgerline.api import HasRole, StableOrderingFilter
 
 from .. import selectors, services
 from ..filtersets import AssetFilterSet
-from ..models import Asset, AssetDocument, Category, Location, Site
+from ..models import Asset, AssetDocument, Category, Location, MeterReading, Site
 from .serializers import (
     AssetCreateInputSerializer,
     AssetDisposeInputSerializer,
@@ -44,6 +44,8 @@ from .serializers import (
     AssetUpdateInputSerializer,
     CategoryOutputSerializer,
     LocationOutputSerializer,
+    MeterReadingInputSerializer,
+    MeterReadingOutputSerializer,
     SiteOutputSerializer,
 )
 
@@ -308,6 +310,62 @@ class AssetDocumentViewSet(
         return FileResponse(
             handle, as_attachment=True, filename=document.original_name, content_type=document.content_type
         )
+
+
+@extend_schema(parameters=[OpenApiParameter("asset_pk", int, OpenApiParameter.PATH, description="The asset's id.")])
+@extend_schema_view(
+    list=extend_schema(
+        summary="An asset's meter readings, newest first",
+        description="Paged (`page`, `page_size` up to 200); ordered by reading date, newest first.",
+        responses={200: MeterReadingOutputSerializer(many=True), 404: NOT_FOUND},
+    ),
+)
+class MeterReadingViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Meter readings (odometer, operating hours) of an asset: read by anyone who sees it, recorded from the field
+    by technicians and facility managers at its site."""
+
+    serializer_class = MeterReadingOutputSerializer
+    permission_classes = [HasRole]
+    filter_backends: list[type] = []
+
+    def get_asset(self) -> Asset:
+        """The asset in the URL, or 404 when the user may not see it."""
+        if not hasattr(self, "_asset"):
+            self._asset = selectors.asset_get_visible(self.request.user, int(self.kwargs["asset_pk"]))
+        return self._asset
+
+    def get_queryset(self) -> QuerySet[MeterReading]:
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no asset in the URL
+            return MeterReading.objects.none()
+        return (
+            MeterReading.objects.filter(asset=self.get_asset())
+            .select_related("recorded_by")
+            .order_by("-reading_date", "-pk")
+        )
+
+    @extend_schema(
+        summary="Record a meter reading",
+        description=(
+            "Technicians and facility managers at the asset's site (others get 403). A reading below an earlier "
+            "one, or above a later one, is refused with 400: meters do not run backwards."
+        ),
+        request=MeterReadingInputSerializer,
+        responses={201: MeterReadingOutputSerializer, 400: BAD_INPUT, 403: FORBIDDEN, 404: NOT_FOUND},
+    )
+    def create(self, request: Request, asset_pk: str | None = None) -> Response:
+        """Record what the meter showed on a date."""
+        asset = self.get_asset()
+        data = MeterReadingInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        reading = services.meter_reading_record(
+            actor=request.user,
+            asset=asset,
+            reading_date=values["reading_date"],
+            value=values["value"],
+            note=values["note"],
+        )
+        return Response(self.get_serializer(reading).data, status=status.HTTP_201_CREATED)
 
 
 @extend_schema_view(list=extend_schema(summary="Sites you may see"), retrieve=extend_schema(summary="One site"))

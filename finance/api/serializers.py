@@ -168,19 +168,22 @@ class BookValueQuerySerializer(serializers.Serializer):
 
 
 @extend_schema_field({"type": "string", "pattern": r"^\d{4}-\d{2}(-\d{2})?$", "example": "2024-12"})
-class PeriodField(serializers.CharField):
+class PeriodField(serializers.Field):
     """A month, given as `YYYY-MM` or as any date in it (`YYYY-MM-DD`); becomes the month's first day."""
 
     default_error_messages = {"invalid_period": "Give the month as YYYY-MM (or a date in it, YYYY-MM-DD)."}
 
     def to_internal_value(self, data: Any) -> date:
-        text = super().to_internal_value(data)
+        text = data.strip() if isinstance(data, str) else ""
         if re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", text):
             try:
                 return date.fromisoformat(text if len(text) == 10 else f"{text}-01").replace(day=1)
             except ValueError:
                 pass
         self.fail("invalid_period")
+
+    def to_representation(self, value: date) -> str:
+        return f"{value:%Y-%m}"
 
 
 class DepreciationRunStartInputSerializer(StrictInputSerializer):

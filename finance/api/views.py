@@ -42,8 +42,8 @@ from .serializers import (
     DepreciationRunStartInputSerializer,
     ImpairInputSerializer,
     ImproveInputSerializer,
-    ReverseImpairmentInputSerializer,
     RevalueInputSerializer,
+    ReverseImpairmentInputSerializer,
     RunFailureOutputSerializer,
     ScheduleRowOutputSerializer,
     ValueEntryOutputSerializer,
@@ -52,10 +52,10 @@ from .serializers import (
 
 BAD_INPUT = OpenApiResponse(description="Invalid input: field messages keyed by field, or `non_field_errors`.")
 NOT_FOUND = OpenApiResponse(description="No such asset at a site you may see.")
-FINANCE_ONLY = OpenApiResponse(description="Only finance staff may change an asset's value.")
-RUNS_FORBIDDEN = OpenApiResponse(
-    description="Depreciation runs are read by finance staff and auditors and started by finance staff only."
-)
+FINANCE_ONLY_MESSAGE = "Only finance staff may change an asset's value."
+RUNS_FORBIDDEN_MESSAGE = "Depreciation runs are read by finance staff and auditors and started by finance staff only."
+FINANCE_ONLY = OpenApiResponse(description=FINANCE_ONLY_MESSAGE)
+RUNS_FORBIDDEN = OpenApiResponse(description=RUNS_FORBIDDEN_MESSAGE)
 VALUE_EVENT_ERRORS = {400: BAD_INPUT, 403: FINANCE_ONLY, 404: NOT_FOUND}
 WRITTEN_ENTRY = OpenApiResponse(ValueEntryOutputSerializer, description="The ledger entry recorded.")
 
@@ -64,20 +64,18 @@ class FinanceWritesValues(HasRole):
     """Any role reads an asset's value it may see; only finance staff change it (checked once the asset is found,
     so an asset at another site stays a 404)."""
 
-    message = "Only finance staff may revalue, impair or improve assets."
-
     def has_object_permission(self, request: Request, view: Any, obj: Any) -> bool:
+        self.message = FINANCE_ONLY_MESSAGE
         return request.method in SAFE_METHODS or access.can_write_financials(request.user)
 
 
 class ValuationRunAccess(HasRole):
     """Finance staff and auditors read runs; finance staff start them. Everyone else: 403."""
 
-    message = "Depreciation runs are read by finance staff and auditors and started by finance staff only."
-
     def has_permission(self, request: Request, view: Any) -> bool:
         if not super().has_permission(request, view):
-            return False
+            return False  # with HasRole's message: the account has no role
+        self.message = RUNS_FORBIDDEN_MESSAGE
         user = request.user
         if request.method in SAFE_METHODS:
             return roles.is_finance(user) or roles.has_role(user, roles.AUDITOR)
@@ -248,8 +246,9 @@ class BookValueViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         query.is_valid(raise_exception=True)
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         assert page is not None  # the default pagination always applies here
-        values = selectors.book_values_as_of(Asset.objects.filter(pk__in=[asset.pk for asset in page]),
-                                             query.validated_data["as_of"])
+        values = selectors.book_values_as_of(
+            Asset.objects.filter(pk__in=[asset.pk for asset in page]), query.validated_data["as_of"]
+        )
         rows = [{"asset": asset, "value": values[asset.pk]} for asset in page]
         return self.get_paginated_response(AssetBookValueOutputSerializer(rows, many=True).data)
 
@@ -264,8 +263,11 @@ class BookValueViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         summary="One depreciation run: status, progress and totals",
         description="Poll this while a run is queued or running: `processed_assets` of `total_assets` and "
         "`chunks_done` of `chunks_total` grow until `status` is `done`, `done_with_errors` or `failed`.",
-        responses={200: DepreciationRunOutputSerializer, 403: RUNS_FORBIDDEN, 404: OpenApiResponse(
-            description="No such run.")},
+        responses={
+            200: DepreciationRunOutputSerializer,
+            403: RUNS_FORBIDDEN,
+            404: OpenApiResponse(description="No such run."),
+        },
     ),
 )
 class DepreciationRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -304,8 +306,11 @@ class DepreciationRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, v
     @extend_schema(
         summary="The assets a run could not value",
         description="With the reason for each (e.g. a missing useful life); the rest of the run was posted. Paged.",
-        responses={200: RunFailureOutputSerializer(many=True), 403: RUNS_FORBIDDEN,
-                   404: OpenApiResponse(description="No such run.")},
+        responses={
+            200: RunFailureOutputSerializer(many=True),
+            403: RUNS_FORBIDDEN,
+            404: OpenApiResponse(description="No such run."),
+        },
     )
     @action(detail=True, methods=["get"], filter_backends=[])
     def failures(self, request: Request, pk: str | None = None) -> Response:
