@@ -27,7 +27,17 @@ from ledgerline.exceptions import ConflictError
 
 from . import access, csv_io, selectors, services
 from .choices import FINANCIAL_FIELDS, AssetStatus, DepreciationMethod
-from .models import Asset, AssetDocument, Category, Disposal, Location, Site, StatusChange, WarrantyAlert
+from .models import (
+    Asset,
+    AssetDocument,
+    Category,
+    Disposal,
+    Location,
+    MeterReading,
+    Site,
+    StatusChange,
+    WarrantyAlert,
+)
 
 # Session key under which a file that passed a dry run waits for the user's confirmation.
 IMPORT_SESSION_KEY = "assetreg_import_pending"
@@ -771,3 +781,13 @@ class WarrantyAlertAdmin(VisibleAssetRecordsAdmin):
     list_display = ("asset", "warranty_end", "recipients", "notified_at")
     search_fields = ("asset__asset_tag", "asset__name", "recipients")
     date_hierarchy = "warranty_end"
+
+
+@admin.register(MeterReading)
+class MeterReadingAdmin(VisibleAssetRecordsAdmin):
+    """Meter readings (odometers, hour meters) as recorded from the field through the API; never edited here."""
+
+    list_display = ("asset", "reading_date", "value", "recorded_by", "recorded_at", "note")
+    search_fields = ("asset__asset_tag", "asset__name")
+    list_select_related = ("asset", "recorded_by")
+    date_hierarchy = "reading_date"

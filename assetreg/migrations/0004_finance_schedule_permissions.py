@@ -1,4 +1,5 @@
-"""Let the Finance group see the periodic jobs (the monthly depreciation posting) and switch them on or off.
+"""Let the Finance group see the periodic jobs (the monthly depreciation posting) and switch them on or off,
+and every role see meter readings in the admin.
 
 Schedules themselves are defined in code (ledgerline/periodic.py) and re-applied after every migrate, so
 finance gets no permission to change crontabs.
@@ -30,6 +31,10 @@ def grant(apps, schema_editor):
     finance.permissions.add(
         *Permission.objects.filter(content_type__app_label="django_celery_beat", codename__in=codenames)
     )
+    reading = Permission.objects.filter(content_type__app_label="assetreg", codename="view_meterreading").first()
+    if reading is not None:
+        for group in Group.objects.filter(name__in=["Facility manager", "Technician", "Finance", "Auditor"]):
+            group.permissions.add(reading)
 
 
 def revoke(apps, schema_editor):
