@@ -65,3 +65,61 @@ def roles_context(request: Any) -> dict[str, Any]:
         "user_is_finance": is_finance(user),
         "user_is_facility_manager": is_facility_manager(user) or user.is_superuser,
     }
+
+
+# The admin (model) permissions of each role: app label -> model -> letters (v)iew, (c)hange, (a)dd, (d)elete.
+# Site scoping and field-level rules live in assetreg.access; these only open the admin screens a role needs.
+ROLE_PERMISSIONS: dict[str, dict[str, dict[str, str]]] = {
+    FACILITY_MANAGER: {
+        "assetreg": {"asset": "vcad", "site": "v", "location": "vcad", "category": "v", "assetdocument": "vcad",
+                     "statuschange": "v", "disposal": "v", "warrantyalert": "v", "meterreading": "v"},
+    },
+    TECHNICIAN: {
+        "assetreg": {"asset": "v", "site": "v", "location": "v", "category": "v", "assetdocument": "v",
+                     "meterreading": "v"},
+    },
+    FINANCE: {
+        "assetreg": {"asset": "vc", "site": "v", "location": "v", "category": "vca", "assetdocument": "v",
+                     "statuschange": "v", "disposal": "v", "warrantyalert": "v", "historicalasset": "v",
+                     "meterreading": "v"},
+        "django_celery_beat": {"periodictask": "vc", "crontabschedule": "v", "intervalschedule": "v",
+                               "solarschedule": "v", "clockedschedule": "v"},
+    },
+    AUDITOR: {
+        "assetreg": {"asset": "v", "site": "v", "location": "v", "category": "v", "assetdocument": "v",
+                     "statuschange": "v", "disposal": "v", "warrantyalert": "v", "historicalasset": "v",
+                     "meterreading": "v"},
+    },
+}
+_ACTIONS = {"v": "view", "c": "change", "a": "add", "d": "delete"}
+
+
+def sync_role_groups(using: str = "default") -> list[str]:
+    """Create any missing role group with its permissions (an existing group, maybe edited in the admin, is
+    left as it is). Migrations create the groups; this restores them after a database flush. Returns the
+    names of the groups created."""
+    from django.contrib.auth.models import Group, Permission
+    from django.db.models import Q
+
+    created = []
+    for role, grants in ROLE_PERMISSIONS.items():
+        group, was_created = Group.objects.using(using).get_or_create(name=role)
+        if not was_created:
+            continue
+        created.append(role)
+        wanted = Q(pk__in=[])
+        for app_label, models in grants.items():
+            codenames = [f"{_ACTIONS[letter]}_{model}" for model, letters in models.items() for letter in letters]
+            wanted |= Q(content_type__app_label=app_label, codename__in=codenames)
+        group.permissions.set(Permission.objects.using(using).filter(wanted))
+    return created
+
+
+def sync_role_groups_after_migrate(sender: Any, app_config: Any = None, using: str = "default", **kwargs: Any) -> None:
+    """post_migrate receiver: permissions first (they are made per app by auth's own receiver), then groups."""
+    from django.apps import apps
+    from django.contrib.auth.management import create_permissions
+
+    for config in apps.get_app_configs():
+        create_permissions(config, verbosity=0, using=using)
+    sync_role_groups(using)

@@ -113,7 +113,7 @@ def test_invalid_file_or_user_fails_the_command(world, tmp_path, content, args, 
         import_file(path, *args)
 
 
-def test_command_exit_codes(world, tmp_path):
+def test_command_exit_codes(world, tmp_path, monkeypatch):
     good = tmp_path / "good.csv"
     good.write_text(csv_text(pump_row(asset_tag="NEW-1")), encoding="utf-8")
     bad = tmp_path / "bad.csv"
@@ -122,6 +122,8 @@ def test_command_exit_codes(world, tmp_path):
     def exit_code(path):
         """The process exit status of `manage.py import_assets PATH --user root --dry-run`."""
         utility = ManagementUtility(["manage.py", "import_assets", str(path), "--user", "root", "--dry-run"])
+        # run_from_argv closes every connection when it ends, including the test's own transaction on PostgreSQL.
+        monkeypatch.setattr("django.core.management.base.connections.close_all", lambda: None)
         with redirect_stdout(io.StringIO()), redirect_stderr(io.StringIO()):
             try:
                 utility.execute()
