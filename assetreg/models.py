@@ -37,8 +37,6 @@ from .choices import (
     OdometerUnit,
 )
 
-MONEY = {"max_digits": 20, "decimal_places": 4}
-
 asset_tag_validator = RegexValidator(
     r"^[A-Z0-9][A-Z0-9\-_.]{0,31}$",
     "Use 1 to 32 capital letters, digits, '-', '_' or '.', starting with a letter or digit.",
@@ -62,7 +60,9 @@ class Site(models.Model):
     name = models.CharField(max_length=200)
     address = models.TextField(blank=True)
     members = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, blank=True, related_name="assigned_sites",
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="assigned_sites",
         help_text="Users who work at this site: facility managers and technicians see only their sites.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -87,7 +87,11 @@ class Location(models.Model):
     code = models.CharField(max_length=40, validators=[code_validator])
     name = models.CharField(max_length=200)
     building_asset = models.OneToOneField(
-        "Asset", on_delete=models.SET_NULL, null=True, blank=True, related_name="building_location",
+        "Asset",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="building_location",
         limit_choices_to={"kind": AssetKind.BUILDING},
         help_text="For a building location: the building asset that carries its cost and value.",
     )
@@ -137,7 +141,9 @@ class Category(models.Model):
     name = models.CharField(max_length=100, unique=True)
     kind = models.CharField(max_length=20, choices=AssetKind.choices)
     default_useful_life_months = models.PositiveIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(1)],
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
         help_text="Empty for assets that are not depreciated (land).",
     )
     default_salvage_percent = models.DecimalField(
@@ -147,11 +153,16 @@ class Category(models.Model):
         max_length=30, choices=DepreciationMethod.choices, default=DepreciationMethod.STRAIGHT_LINE
     )
     default_declining_factor = models.DecimalField(
-        max_digits=5, decimal_places=2, default=Decimal("2.00"), validators=[MinValueValidator(Decimal("0.01"))],
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("2.00"),
+        validators=[MinValueValidator(Decimal("0.01"))],
         help_text="Declining balance only: 2.00 is double declining (200 %), 1.50 is 150 %.",
     )
     first_period_convention = models.CharField(
-        max_length=20, choices=FirstPeriodConvention.choices, default=FirstPeriodConvention.FULL_MONTH,
+        max_length=20,
+        choices=FirstPeriodConvention.choices,
+        default=FirstPeriodConvention.FULL_MONTH,
         help_text="How the in-service month is depreciated: as a full month, or pro rata by days.",
     )
 
@@ -180,7 +191,11 @@ class Asset(models.Model):
     site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="assets")
     location = models.ForeignKey(Location, on_delete=models.PROTECT, null=True, blank=True, related_name="assets")
     parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="components",
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="components",
         help_text="The asset this one is a component of.",
     )
     custodian = models.ForeignKey(
@@ -189,19 +204,29 @@ class Asset(models.Model):
     department = models.CharField(max_length=100, blank=True)
     acquisition_date = models.DateField(null=True, blank=True)
     in_service_date = models.DateField(null=True, blank=True)
-    acquisition_cost = models.DecimalField(**MONEY, default=0, validators=[MinValueValidator(0)])
+    acquisition_cost = models.DecimalField(
+        max_digits=20, decimal_places=4, default=0, validators=[MinValueValidator(0)]
+    )
     currency = models.CharField(max_length=3, choices=CURRENCY_CHOICES, default="EUR", validators=[validate_currency])
     useful_life_months = models.PositiveIntegerField(null=True, blank=True, validators=[MinValueValidator(1)])
-    salvage_value = models.DecimalField(**MONEY, default=0, validators=[MinValueValidator(0)])
+    salvage_value = models.DecimalField(max_digits=20, decimal_places=4, default=0, validators=[MinValueValidator(0)])
     depreciation_method = models.CharField(
         max_length=30, choices=DepreciationMethod.choices, default=DepreciationMethod.STRAIGHT_LINE
     )
     declining_factor = models.DecimalField(
-        max_digits=5, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(Decimal("0.01"))],
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.01"))],
         help_text="Declining balance only (2.00 = double declining); empty takes the category's.",
     )
     expected_units = models.DecimalField(
-        max_digits=20, decimal_places=4, null=True, blank=True, validators=[MinValueValidator(Decimal("0.0001"))],
+        max_digits=20,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.0001"))],
         help_text="Units of production only: the total the asset is expected to produce (km, hours, ...).",
     )
     supplier = models.CharField(max_length=200, blank=True)
@@ -344,7 +369,8 @@ class Asset(models.Model):
             elif self.parent and self.site_id and self.parent.site_id != self.site_id:
                 add("parent", "A component must be at the same site as the asset it belongs to.")
             elif self.pk and self.parent:
-                node, seen = self.parent, set()
+                node: Asset | None = self.parent
+                seen: set[int] = set()
                 while node is not None and node.pk not in seen:
                     if node.pk == self.pk:
                         add("parent", "This would make the asset a component of its own component.")
@@ -380,7 +406,7 @@ class Disposal(models.Model):
     asset = models.OneToOneField(Asset, on_delete=models.PROTECT, related_name="disposal")
     disposal_date = models.DateField()
     method = models.CharField(max_length=20, choices=DisposalMethod.choices)
-    proceeds = models.DecimalField(**MONEY, default=0, validators=[MinValueValidator(0)])
+    proceeds = models.DecimalField(max_digits=20, decimal_places=4, default=0, validators=[MinValueValidator(0)])
     currency = models.CharField(max_length=3, choices=CURRENCY_CHOICES, validators=[validate_currency])
     reason = models.TextField()
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
@@ -100,7 +100,7 @@ class HistoryEntry:
 def _display(asset_model: type[Asset], field: str, value: Any) -> str:
     if value in (None, ""):
         return "—"
-    f = asset_model._meta.get_field(field)
+    f = cast(Any, asset_model._meta.get_field(field))
     if getattr(f, "choices", None):
         return str(dict(f.flatchoices).get(value, value))
     return str(value)
@@ -119,7 +119,7 @@ def asset_history(asset: Asset, limit: int = 200) -> list[HistoryEntry]:
             for change in delta.changes:
                 if change.field in skip:
                     continue
-                field = Asset._meta.get_field(change.field)
+                field = cast(Any, Asset._meta.get_field(change.field))
                 old, new = change.old, change.new
                 if field.is_relation:
                     old = _related_label(field, old)

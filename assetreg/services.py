@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
+from functools import partial
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -123,12 +124,12 @@ def asset_prepare(*, actor: Any, data: Mapping[str, Any], asset: Asset | None = 
     """
     data = _normalise(data)
     creating = asset is None
-    if not creating and asset.is_disposed:
+    if asset is not None and asset.is_disposed:
         raise ValidationError("A disposed asset is read-only.")
     target_site = data.get("site", asset.site if asset is not None else None)
     target_site_id = getattr(target_site, "pk", None)
     site_ids = {target_site_id} | ({asset.site_id} if asset is not None else set())
-    if creating:
+    if asset is None:
         access.require(access.can_write_register(actor, target_site_id), "You may not add assets at this site.")
     else:
         access.require(
@@ -140,7 +141,7 @@ def asset_prepare(*, actor: Any, data: Mapping[str, Any], asset: Asset | None = 
                 "You may only move assets between sites you manage.",
             )
     _refuse_unknown_or_forbidden(actor, asset, data, site_ids)
-    if not creating:
+    if asset is not None:
         # Checked here so that every caller (admin form, CSV import, API) hears it before anything is saved.
         _refuse_valuation_conflicts(asset, {k: v for k, v in data.items() if not _same(getattr(asset, k), v)})
 
@@ -496,7 +497,8 @@ def asset_document_delete(*, actor: Any, document: AssetDocument) -> None:
         raise ValidationError("A disposed asset is read-only.")
     storage, path = document.file.storage, document.file.name
     document.delete()
-    transaction.on_commit(lambda: storage.delete(path))
+    if path:
+        transaction.on_commit(lambda: storage.delete(path))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -655,7 +657,7 @@ def assets_import_rows(
                     to_update.append(asset)
                     report.updated.append(tag)
                     report.changes[tag] = [
-                        (str(Asset._meta.get_field(name).verbose_name), _shown(old), _shown(getattr(asset, name)))
+                        (_label(name), _shown(old), _shown(getattr(asset, name)))
                         for name, old in before.items()
                         if not _same(old, getattr(asset, name))
                     ]
@@ -753,7 +755,7 @@ def warranty_alerts_send(*, as_of: date | None = None, days_ahead: int = 30) -> 
     Idempotent: an alert row per (asset, warranty end) is written with the mail, so a rerun sends nothing new.
     """
     as_of = as_of or timezone.localdate()
-    horizon = as_of + timezone.timedelta(days=days_ahead)
+    horizon = as_of + timedelta(days=days_ahead)
     due = (
         Asset.objects.filter(warranty_end__gte=as_of, warranty_end__lte=horizon)
         .exclude(status=AssetStatus.DISPOSED)
@@ -772,20 +774,29 @@ def warranty_alerts_send(*, as_of: date | None = None, days_ahead: int = 30) -> 
         recipients = sorted({m.email for m in managers})
         with transaction.atomic():
             created = WarrantyAlert.objects.bulk_create(
-                [WarrantyAlert(asset=a, warranty_end=a.warranty_end, recipients=", ".join(recipients)) for a in assets],
+                [
+                    WarrantyAlert(asset=a, warranty_end=cast(date, a.warranty_end), recipients=", ".join(recipients))
+                    for a in assets
+                ],
                 ignore_conflicts=True,
             )
             alerts += len(created)
             if recipients:
                 lines = [f"- {a.asset_tag} {a.name}: warranty ends {a.warranty_end:%d %b %Y}" for a in assets]
-                transaction.on_commit(
-                    lambda s=site, r=recipients, body=lines: send_mail(
-                        subject=f"[Ledgerline] {len(body)} warranties at {s.name} end within {days_ahead} days",
-                        message="\n".join(body) + f"\n\n{settings.SITE_URL}",
-                        from_email=None,
-                        recipient_list=r,
-                    )
-                )
+                transaction.on_commit(partial(_mail_warranty_digest, site.name, recipients, lines, days_ahead))
                 sent += 1
     return {"alerts": alerts, "emails": sent}
 
+
+def _mail_warranty_digest(site_name: str, recipients: list[str], lines: list[str], days_ahead: int) -> None:
+    send_mail(
+        subject=f"[Ledgerline] {len(lines)} warranties at {site_name} end within {days_ahead} days",
+        message="\n".join(lines) + f"\n\n{settings.SITE_URL}",
+        from_email=None,
+        recipient_list=recipients,
+    )
+
+
+def _label(field_name: str) -> str:
+    """The human name of an asset field, for import reports."""
+    return str(cast(Any, Asset._meta.get_field(field_name)).verbose_name)

@@ -22,6 +22,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from finance import views as finance_views
 from ledgerline.exceptions import ConflictError
 
 from . import access, csv_io, labels, selectors, services
@@ -216,6 +217,7 @@ def _asset_page(request: HttpRequest, asset: Asset, status: int = 200, **forms: 
         "document_form": forms.get("document_form") or (DocumentForm() if may_register else None),
         "max_upload_mb": settings.DOCUMENT_MAX_BYTES // (1024 * 1024),
     }
+    context.update(finance_views.asset_value_context(user, asset))
     return render(request, "assetreg/asset_detail.html", context, status=status)
 
 

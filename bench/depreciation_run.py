@@ -79,8 +79,8 @@ def setup_data(n: int) -> None:
                  acquisition_cost, currency, useful_life_months, salvage_value, depreciation_method, declining_factor,
                  expected_units, supplier, serial_number, notes, address, vin, plate, odometer_unit, manufacturer,
                  model_number, meter_unit, version, created_at, updated_at)
-            SELECT 'DEP-' || lpad(g::text, 7, '0'), 'Bench item ' || g, 'equipment', %(category)s, 'in_service',
-                   %(site)s, '', %(acquired)s, %(in_service)s,
+            SELECT 'DEP-' || lpad(g::text, 7, '0'), 'Bench item ' || g, 'equipment', %(category)s::bigint, 'in_service',
+                   %(site)s::bigint, '', %(acquired)s::date, %(in_service)s::date,
                    cost, 'EUR', 12 * (3 + g %% 8), round(cost * 0.1, 2),
                    CASE WHEN g %% 20 < 10 THEN 'straight_line' WHEN g %% 20 < 14 THEN 'declining_balance'
                         WHEN g %% 20 < 18 THEN 'sum_of_years_digits' WHEN g %% 20 = 18 THEN 'units_of_production'
@@ -89,7 +89,7 @@ def setup_data(n: int) -> None:
                    CASE WHEN g %% 20 = 18 THEN 100000 END,
                    '', '', '', '', '', '', '', 'Bench', '', CASE WHEN g %% 20 = 18 THEN 'hours' ELSE '' END,
                    1, NOW(), NOW()
-              FROM generate_series(1, %(n)s) AS g,
+              FROM generate_series(1, %(n)s::int) AS g,
                    LATERAL (SELECT round((1000 + (g * 7919) %% 99000)::numeric + (g %% 100) / 100.0, 2) AS cost) c
             """,
             {"category": category.pk, "site": site.pk, "acquired": date(2026, 8, 20), "in_service": GO_LIVE, "n": n},
@@ -139,7 +139,7 @@ def floor_seconds(period: date) -> tuple[float, int]:
             INSERT INTO bench_floor_entries
                 (asset_id, period, entry_date, kind, amount, carrying_after, reserve_change, profit_or_loss,
                  currency, run_id, actor_id, corrects_id, reason, appraiser, evidence, details, created_at)
-            SELECT a.id, %(period)s, %(end)s, 'depreciation',
+            SELECT a.id, %(period)s::date, %(end)s::date, 'depreciation',
                    -ROUND((a.acquisition_cost - a.salvage_value) / a.useful_life_months, 2),
                    a.acquisition_cost - 2 * ROUND((a.acquisition_cost - a.salvage_value) / a.useful_life_months, 2),
                    0, -ROUND((a.acquisition_cost - a.salvage_value) / a.useful_life_months, 2), a.currency,

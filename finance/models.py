@@ -17,8 +17,6 @@ from ledgerline.money import CURRENCY_CHOICES, Money
 
 from .choices import EntryKind, RunStatus
 
-MONEY = {"max_digits": 20, "decimal_places": 4}
-
 
 class DepreciationPlan(models.Model):
     """The basis an asset's remaining schedule is computed from (see finance.schedule.Basis)."""
@@ -28,15 +26,15 @@ class DepreciationPlan(models.Model):
     minor_units = models.PositiveSmallIntegerField()
     method = models.CharField(max_length=30)
     start_period = models.DateField(help_text="First month depreciated under this basis.")
-    depreciable_amount = models.DecimalField(**MONEY)
-    salvage = models.DecimalField(**MONEY)
+    depreciable_amount = models.DecimalField(max_digits=20, decimal_places=4)
+    salvage = models.DecimalField(max_digits=20, decimal_places=4)
     life_months = models.DecimalField(max_digits=30, decimal_places=16)
     first_fraction = models.DecimalField(max_digits=17, decimal_places=16, default=1)
     declining_factor = models.DecimalField(max_digits=5, decimal_places=2, default=2)
     total_units = models.DecimalField(max_digits=20, decimal_places=4, null=True, blank=True)
     units_at_basis = models.DecimalField(max_digits=20, decimal_places=4, default=0)
     switch_period = models.PositiveIntegerField(null=True, blank=True)
-    switch_amount = models.DecimalField(**MONEY, null=True, blank=True)
+    switch_amount = models.DecimalField(max_digits=20, decimal_places=4, null=True, blank=True)
     period_count = models.PositiveIntegerField(null=True, blank=True, help_text="Empty for units of production.")
     reason = models.CharField(max_length=200, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -117,25 +115,38 @@ class ValueEntry(models.Model):
     # check per row locks every asset row a posting run touches and roughly doubles the run's cost. Ledger rows
     # are written only by finance.services and finance.posting from existing assets, and assets are never
     # deleted (PROTECT is still applied by Django).
-    asset = models.ForeignKey("assetreg.Asset", on_delete=models.PROTECT, related_name="value_entries",
-                              db_index=False, db_constraint=False)
+    asset = models.ForeignKey(
+        "assetreg.Asset", on_delete=models.PROTECT, related_name="value_entries", db_index=False, db_constraint=False
+    )
     period = models.DateField(help_text="The month the entry belongs to (first day).")
     entry_date = models.DateField(help_text="The date the change takes effect.")
     kind = models.CharField(max_length=20, choices=EntryKind.choices)
-    amount = models.DecimalField(**MONEY, help_text="Change of the carrying amount (negative lowers it).")
-    carrying_after = models.DecimalField(**MONEY, help_text="The carrying amount (book value) after this entry.")
-    reserve_change = models.DecimalField(**MONEY, default=0, help_text="Change of the revaluation reserve (equity).")
+    amount = models.DecimalField(
+        max_digits=20, decimal_places=4, help_text="Change of the carrying amount (negative lowers it)."
+    )
+    carrying_after = models.DecimalField(
+        max_digits=20, decimal_places=4, help_text="The carrying amount (book value) after this entry."
+    )
+    reserve_change = models.DecimalField(
+        max_digits=20, decimal_places=4, default=0, help_text="Change of the revaluation reserve (equity)."
+    )
     profit_or_loss = models.DecimalField(
-        **MONEY, default=0, help_text="Recognised in profit or loss: expense or loss negative, gain positive."
+        max_digits=20,
+        decimal_places=4,
+        default=0,
+        help_text="Recognised in profit or loss: expense or loss negative, gain positive.",
     )
     currency = models.CharField(max_length=3, choices=CURRENCY_CHOICES)
-    run = models.ForeignKey(DepreciationRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
-                            db_constraint=False)
+    run = models.ForeignKey(
+        DepreciationRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", db_constraint=False
+    )
     # Most entries have no actor and correct nothing: partial indexes (below) keep the bulk inserts light.
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                              related_name="+", db_index=False)
-    corrects = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="corrections",
-                                 db_index=False)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", db_index=False
+    )
+    corrects = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="corrections", db_index=False
+    )
     reason = models.TextField(blank=True)
     appraiser = models.CharField(max_length=200, blank=True)
     evidence = models.FileField(upload_to=evidence_upload_to, max_length=255, blank=True)

@@ -178,7 +178,7 @@ WITH b AS (
            p.depreciable_amount AS d, p.salvage AS s, p.life_months AS l, p.first_fraction AS f,
            p.declining_factor AS fac, p.total_units AS tu, p.units_at_basis AS u0,
            p.switch_period AS sw, p.switch_amount AS sa, p.period_count AS pc,
-           %(target)s - (EXTRACT(YEAR FROM p.start_period)::int * 12 + EXTRACT(MONTH FROM p.start_period)::int - 1)
+           %(target)s::int - (EXTRACT(YEAR FROM p.start_period)::int * 12 + EXTRACT(MONTH FROM p.start_period)::int - 1)
                + 1 AS k_target,
            EXTRACT(YEAR FROM last.period)::int * 12 + EXTRACT(MONTH FROM last.period)::int - 1
                - (EXTRACT(YEAR FROM p.start_period)::int * 12 + EXTRACT(MONTH FROM p.start_period)::int - 1) + 1
@@ -190,10 +190,10 @@ WITH b AS (
             SELECT e.period, e.carrying_after FROM finance_valueentry e
              WHERE e.asset_id = p.asset_id AND e.kind = 'depreciation' AND e.period >= p.start_period
              ORDER BY e.period DESC LIMIT 1) last ON TRUE
-     WHERE p.asset_id BETWEEN %(lo)s AND %(hi)s
+     WHERE p.asset_id BETWEEN %(lo)s::bigint AND %(hi)s::bigint
        AND a.status IN ('in_service', 'under_maintenance', 'out_of_service')
        AND p.method <> 'none'
-       AND p.start_period <= %(through)s
+       AND p.start_period <= %(through)s::date
 ), steps AS (
     SELECT b.*, g.k,
            ROUND({cum_k}, b.mu) AS acc_k,
@@ -213,7 +213,7 @@ SELECT asset_id,
        (start_period + make_interval(months => k - 1))::date,
        (start_period + make_interval(months => k) - interval '1 day')::date,
        'depreciation', acc_prev - acc_k, s + d - acc_k, 0, acc_prev - acc_k, currency,
-       %(run_id)s, %(actor_id)s, NULL, '', '', '', '{{}}'::jsonb, NOW()
+       %(run_id)s::bigint, %(actor_id)s::bigint, NULL, '', '', '', '{{}}'::jsonb, NOW()
   FROM steps
  WHERE method <> 'units_of_production' OR acc_prev < d
 ON CONFLICT (asset_id, period) WHERE kind = 'depreciation' DO NOTHING
@@ -272,14 +272,14 @@ candidates AS (
       FROM assetreg_asset a
       JOIN assetreg_category c ON c.id = a.category_id
       JOIN units u ON u.code = a.currency
-     WHERE a.id BETWEEN %(lo)s AND %(hi)s
+     WHERE a.id BETWEEN %(lo)s::bigint AND %(hi)s::bigint
        AND a.status IN ('in_service', 'under_maintenance', 'out_of_service')
-       AND (a.in_service_date IS NULL OR a.in_service_date <= %(period_end)s)
+       AND (a.in_service_date IS NULL OR a.in_service_date <= %(period_end)s::date)
        AND NOT EXISTS (SELECT 1 FROM finance_depreciationplan p WHERE p.asset_id = a.id)
 ),
 failed AS (
     INSERT INTO finance_runfailure (run_id, asset_id, reason)
-    SELECT %(run_id)s, id, problem FROM candidates WHERE problem IS NOT NULL AND %(run_id)s IS NOT NULL
+    SELECT %(run_id)s::bigint, id, problem FROM candidates WHERE problem IS NOT NULL AND %(run_id)s::bigint IS NOT NULL
     ON CONFLICT DO NOTHING
     RETURNING 1
 ),

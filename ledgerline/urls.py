@@ -17,5 +17,6 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
     path("", assetreg_views.dashboard, name="dashboard"),
+    path("finance/", include("finance.urls")),
     path("", include("assetreg.urls")),
 ]
