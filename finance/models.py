@@ -163,8 +163,10 @@ class ValueEntry(models.Model):
             models.Index(fields=["corrects"], name="valueentry_corrects", condition=Q(corrects__isnull=False)),
         ]
         constraints = [
+            # Period first: a month's postings all land at the right-hand end of the index (new periods are later
+            # than every posted one), instead of being scattered between each asset's earlier months.
             models.UniqueConstraint(
-                fields=["asset", "period"], condition=Q(kind="depreciation"), name="one_depreciation_per_asset_period"
+                fields=["period", "asset"], condition=Q(kind="depreciation"), name="one_depreciation_per_asset_period"
             ),
             models.UniqueConstraint(
                 fields=["asset"], condition=Q(kind="disposal"), name="one_disposal_entry_per_asset"

@@ -173,34 +173,51 @@ def _units_sql(k: str) -> str:
 
 
 POST_SQL = """
-WITH b AS (
+WITH base AS (
     SELECT p.asset_id, p.currency, p.minor_units::int AS mu, p.method, p.start_period,
            p.depreciable_amount AS d, p.salvage AS s, p.life_months AS l, p.first_fraction AS f,
            p.declining_factor AS fac, p.total_units AS tu, p.units_at_basis AS u0,
            p.switch_period AS sw, p.switch_amount AS sa, p.period_count AS pc,
            %(target)s::int - (EXTRACT(YEAR FROM p.start_period)::int * 12 + EXTRACT(MONTH FROM p.start_period)::int - 1)
                + 1 AS k_target,
-           EXTRACT(YEAR FROM last.period)::int * 12 + EXTRACT(MONTH FROM last.period)::int - 1
-               - (EXTRACT(YEAR FROM p.start_period)::int * 12 + EXTRACT(MONTH FROM p.start_period)::int - 1) + 1
-               AS k_last,
-           last.carrying_after AS carrying_last
+           prev.carrying_after AS carrying_prev
       FROM finance_depreciationplan p
       JOIN assetreg_asset a ON a.id = p.asset_id
-      LEFT JOIN LATERAL (
-            SELECT e.period, e.carrying_after FROM finance_valueentry e
-             WHERE e.asset_id = p.asset_id AND e.kind = 'depreciation' AND e.period >= p.start_period
-             ORDER BY e.period DESC LIMIT 1) last ON TRUE
+      -- The steady state: last month's entry, read for the whole chunk in one range scan of the
+      -- (period, asset) index rather than one look-up per asset.
+      LEFT JOIN finance_valueentry prev
+             ON prev.asset_id = p.asset_id AND prev.kind = 'depreciation'
+            AND prev.period = %(previous)s::date AND prev.period >= p.start_period
+      -- Already posted through this month (a rerun): nothing to do, found the same way.
+      LEFT JOIN finance_valueentry done
+             ON done.asset_id = p.asset_id AND done.kind = 'depreciation' AND done.period = %(through)s::date
      WHERE p.asset_id BETWEEN %(lo)s::bigint AND %(hi)s::bigint
+       AND done.id IS NULL
        AND a.status IN ('in_service', 'under_maintenance', 'out_of_service')
        AND p.method <> 'none'
        AND p.start_period <= %(through)s::date
+), b AS (
+    SELECT base.*,
+           CASE WHEN base.carrying_prev IS NOT NULL THEN base.k_target - 1
+                WHEN base.k_target = 1 THEN 0
+                -- Not posted last month: a first run or a gap. Find the last month posted under this plan
+                -- (depreciation entries are dated in their month, so the latest by date is the latest month).
+                ELSE (SELECT EXTRACT(YEAR FROM e.period)::int * 12 + EXTRACT(MONTH FROM e.period)::int - 1
+                             - (EXTRACT(YEAR FROM base.start_period)::int * 12
+                                + EXTRACT(MONTH FROM base.start_period)::int - 1) + 1
+                        FROM finance_valueentry e
+                       WHERE e.asset_id = base.asset_id AND e.kind = 'depreciation'
+                         AND e.period >= base.start_period
+                       ORDER BY e.entry_date DESC, e.id DESC LIMIT 1)
+           END AS k_last
+      FROM base
 ), steps AS (
     SELECT b.*, g.k,
            ROUND({cum_k}, b.mu) AS acc_k,
-           -- The month after the last posted one starts from what is posted; only a catch-up of several
-           -- months needs the closed form for the month before.
+           -- The month after last month starts from what was posted; a catch-up of several months (or a first
+           -- month) uses the closed form for the month before.
            CASE WHEN g.k = 1 THEN 0::numeric
-                WHEN g.k = COALESCE(b.k_last, 0) + 1 THEN b.s + b.d - b.carrying_last
+                WHEN b.carrying_prev IS NOT NULL AND g.k = b.k_target THEN b.s + b.d - b.carrying_prev
                 ELSE ROUND({cum_prev}, b.mu) END AS acc_prev
       FROM b
      CROSS JOIN LATERAL generate_series(COALESCE(b.k_last, 0) + 1,
@@ -216,7 +233,7 @@ SELECT asset_id,
        %(run_id)s::bigint, %(actor_id)s::bigint, NULL, '', '', '', '{{}}'::jsonb, NOW()
   FROM steps
  WHERE method <> 'units_of_production' OR acc_prev < d
-ON CONFLICT (asset_id, period) WHERE kind = 'depreciation' DO NOTHING
+ON CONFLICT (period, asset_id) WHERE kind = 'depreciation' DO NOTHING
 """
 
 
@@ -242,6 +259,7 @@ def post_range_sql(
         _POST_SQL_TEXT = _post_sql_text()
     params: dict[str, Any] = {
         "lo": lo, "hi": hi, "through": through, "target": schedule.month_index(through),
+        "previous": schedule.add_months(through, -1),
         "run_id": run_id, "actor_id": actor_id,
     }
     with connection.cursor() as cursor:
