@@ -262,7 +262,11 @@ class CategoryAdmin(ServiceAdminMixin, admin.ModelAdmin):
     """Asset classes and the depreciation defaults new assets inherit; kept by finance staff."""
 
     list_display = (
-        "name", "kind", "default_useful_life_months", "default_salvage_percent", "default_depreciation_method",
+        "name",
+        "kind",
+        "default_useful_life_months",
+        "default_salvage_percent",
+        "default_depreciation_method",
     )
     list_filter = ("kind", "default_depreciation_method")
     search_fields = ("name",)
@@ -299,9 +303,21 @@ KIND_FIELDSETS = {
     "equipment": ("Equipment", ("manufacturer", "model_number", "meter_unit")),
 }
 ASSET_FORM_FIELDS: tuple[str, ...] = (
-    "asset_tag", "name", "kind", "category", "parent", "notes",
-    "site", "location", "custodian", "department",
-    "acquisition_date", "in_service_date", "supplier", "warranty_end", "serial_number",
+    "asset_tag",
+    "name",
+    "kind",
+    "category",
+    "parent",
+    "notes",
+    "site",
+    "location",
+    "custodian",
+    "department",
+    "acquisition_date",
+    "in_service_date",
+    "supplier",
+    "warranty_end",
+    "serial_number",
     *FINANCIAL_FIELDS,
     *(name for _, names in KIND_FIELDSETS.values() for name in names),
 )
@@ -383,7 +399,9 @@ class AssetActionForm(ActionForm):
     """The changelist's action bar, with the reason a status change needs."""
 
     reason = forms.CharField(
-        required=False, label="Reason", max_length=500,
+        required=False,
+        label="Reason",
+        max_length=500,
         widget=forms.TextInput(attrs={"placeholder": "Reason (for status changes)", "size": 30}),
     )
 
@@ -393,7 +411,9 @@ class AssetImportForm(forms.Form):
 
     file = forms.FileField(label="CSV file", help_text="The columns of an export; UTF-8. Status is not imported.")
     dry_run = forms.BooleanField(
-        required=False, initial=True, label="Dry run: check and report only, write nothing",
+        required=False,
+        initial=True,
+        label="Dry run: check and report only, write nothing",
     )
 
 
@@ -452,7 +472,11 @@ class AssetAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
     list_display = ("asset_tag", "name", "kind", "category", "status", "site_code", "cost", "updated")
     list_display_links = ("asset_tag", "name")
     list_filter = (
-        "kind", "status", ("site", admin.RelatedOnlyFieldListFilter), "category", "depreciation_method",
+        "kind",
+        "status",
+        ("site", admin.RelatedOnlyFieldListFilter),
+        "category",
+        "depreciation_method",
     )
     search_fields = ("asset_tag", "name", "serial_number", "vin", "plate")
     list_select_related = ("category", "site")
@@ -514,16 +538,18 @@ class AssetAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
         fieldsets: list[tuple[str | None, dict[str, Any]]] = [
             (None, {"fields": general}),
             ("Where and who", {"fields": ["site", "location", "custodian", "department"]}),
-            ("Acquisition", {"fields": ["acquisition_date", "in_service_date", "supplier", "warranty_end",
-                                        "serial_number"]}),
-            ("Financial", {"fields": list(FINANCIAL_FIELDS),
-                           "description": "Only finance staff change these."}),
+            (
+                "Acquisition",
+                {"fields": ["acquisition_date", "in_service_date", "supplier", "warranty_end", "serial_number"]},
+            ),
+            ("Financial", {"fields": list(FINANCIAL_FIELDS), "description": "Only finance staff change these."}),
         ]
         for kind, (title, names) in KIND_FIELDSETS.items():
             collapsed = obj is not None and obj.kind != kind
             fieldsets.append((title, {"fields": list(names), "classes": ["collapse"] if collapsed else []}))
-        fieldsets.append(("Record", {"fields": ["version", "created_at", "created_by", "updated_at"],
-                                     "classes": ["collapse"]}))
+        fieldsets.append(
+            ("Record", {"fields": ["version", "created_at", "created_by", "updated_at"], "classes": ["collapse"]})
+        )
         return fieldsets
 
     def get_readonly_fields(self, request: HttpRequest, obj: Asset | None = None) -> Any:
@@ -559,7 +585,10 @@ class AssetAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
     def save_model(self, request: HttpRequest, obj: Asset, form: AssetAdminForm, change: bool) -> None:
         if change:
             saved = call_service(
-                services.asset_update, actor=request.user, asset=obj, data=form.service_data,
+                services.asset_update,
+                actor=request.user,
+                asset=obj,
+                data=form.service_data,
                 expected_version=form.cleaned_data.get("expected_version"),
             )
         else:
@@ -611,9 +640,7 @@ class AssetAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
         if done:
             self.message_user(request, f"{len(done)} asset(s) now {label}: {', '.join(done)}.", messages.SUCCESS)
         if refused:
-            self.message_user(
-                request, f"{len(refused)} asset(s) not changed. " + " | ".join(refused), messages.ERROR
-            )
+            self.message_user(request, f"{len(refused)} asset(s) not changed. " + " | ".join(refused), messages.ERROR)
 
     @admin.action(description="Put in service", permissions=["lifecycle"])
     def put_in_service(self, request: HttpRequest, queryset: models.QuerySet[Asset]) -> None:

@@ -21,11 +21,38 @@ from .choices import FINANCIAL_FIELDS
 from .models import Asset, Category, Location, Site
 
 COLUMNS: tuple[str, ...] = (
-    "asset_tag", "name", "kind", "category", "status", "site", "location", "parent", "custodian", "department",
-    "acquisition_date", "in_service_date", "acquisition_cost", "currency", "useful_life_months", "salvage_value",
-    "depreciation_method", "declining_factor", "expected_units", "supplier", "warranty_end", "serial_number", "notes",
-    "address", "floor_area_m2", "year_built", "vin", "plate", "odometer_unit",
-    "manufacturer", "model_number", "meter_unit",
+    "asset_tag",
+    "name",
+    "kind",
+    "category",
+    "status",
+    "site",
+    "location",
+    "parent",
+    "custodian",
+    "department",
+    "acquisition_date",
+    "in_service_date",
+    "acquisition_cost",
+    "currency",
+    "useful_life_months",
+    "salvage_value",
+    "depreciation_method",
+    "declining_factor",
+    "expected_units",
+    "supplier",
+    "warranty_end",
+    "serial_number",
+    "notes",
+    "address",
+    "floor_area_m2",
+    "year_built",
+    "vin",
+    "plate",
+    "odometer_unit",
+    "manufacturer",
+    "model_number",
+    "meter_unit",
 )
 REQUIRED_COLUMNS = ("asset_tag", "name", "kind", "category", "site")
 # Status is exported for reference; it changes only through the lifecycle, never by import.
@@ -65,7 +92,7 @@ def read_csv(stream: IO[bytes] | IO[str] | bytes | str) -> Iterator[tuple[int, d
             start, end = end + 1, reader.line_num
             if not any(v.strip() for v in values):
                 continue  # blank lines, and the empty rows spreadsheets leave at the end
-            if any(v.strip() for v in values[len(header):]):
+            if any(v.strip() for v in values[len(header) :]):
                 raise ValidationError(f"Line {start} has more values than the header has columns.")
             values = values[: len(header)] + [""] * (len(header) - len(values))
             yield start, {k: _unescape(v.strip()) for k, v in zip(header, values, strict=True)}

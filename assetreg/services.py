@@ -76,8 +76,9 @@ def _normalise(data: Mapping[str, Any]) -> dict[str, Any]:
 
 
 _BLANK_STRING_FIELDS = {
-    f.name for f in Asset._meta.get_fields() if getattr(f, "get_internal_type", None) and f.get_internal_type()
-    in ("CharField", "TextField") and not f.null
+    f.name
+    for f in Asset._meta.get_fields()
+    if getattr(f, "get_internal_type", None) and f.get_internal_type() in ("CharField", "TextField") and not f.null
 }
 
 
@@ -214,8 +215,9 @@ def asset_update(*, actor: Any, asset: Asset, data: Mapping[str, Any], expected_
     data = _normalise(data)  # so that "veh-1" for "VEH-1" is no change (no new version, no history record)
     with transaction.atomic():
         fresh = _locked(asset, expected_version)
-        changed = {k: v for k, v in data.items() if k not in access.ASSET_WRITABLE_FIELDS or
-                   not _same(getattr(fresh, k), v)}
+        changed = {
+            k: v for k, v in data.items() if k not in access.ASSET_WRITABLE_FIELDS or not _same(getattr(fresh, k), v)
+        }
         _refuse_valuation_conflicts(fresh, changed)
         fresh = asset_prepare(actor=actor, data=changed, asset=fresh)
         if changed:
@@ -241,16 +243,24 @@ def _has_plan(asset: Asset) -> bool:
 
 def _refuse_valuation_conflicts(asset: Asset, changed: Mapping[str, Any]) -> None:
     """Once an asset is being valued, its cost, currency and method are history: changes go through the ledger."""
-    frozen = {"acquisition_cost", "currency", "depreciation_method", "in_service_date", "declining_factor",
-              "expected_units"} & set(changed)
+    frozen = {
+        "acquisition_cost",
+        "currency",
+        "depreciation_method",
+        "in_service_date",
+        "declining_factor",
+        "expected_units",
+    } & set(changed)
     if frozen and _has_plan(asset):
         messages = {
             "acquisition_cost": "Depreciation has started: record a capital improvement, revaluation or impairment "
             "instead of changing the cost.",
         }
         raise ValidationError(
-            {name: messages.get(name, "Depreciation has started for this asset: this can no longer change.")
-             for name in sorted(frozen)}
+            {
+                name: messages.get(name, "Depreciation has started for this asset: this can no longer change.")
+                for name in sorted(frozen)
+            }
         )
 
 
@@ -387,24 +397,33 @@ def meter_reading_record(
         Asset.objects.select_for_update().filter(pk=asset.pk).first()  # one writer of an asset's readings at a time
         earlier = (
             MeterReading.objects.filter(asset=asset, reading_date__lte=reading_date)
-            .order_by("-reading_date", "-value").first()
+            .order_by("-reading_date", "-value")
+            .first()
         )
         later = (
             MeterReading.objects.filter(asset=asset, reading_date__gt=reading_date)
-            .order_by("reading_date", "value").first()
+            .order_by("reading_date", "value")
+            .first()
         )
         if earlier is not None and amount < earlier.value:
             raise ValidationError(
-                {"value": f"The meter read {earlier.value.normalize():f} on {earlier.reading_date:%d %b %Y}; "
-                          "readings cannot go backwards."}
+                {
+                    "value": f"The meter read {earlier.value.normalize():f} on {earlier.reading_date:%d %b %Y}; "
+                    "readings cannot go backwards."
+                }
             )
         if later is not None and amount > later.value:
             raise ValidationError(
-                {"value": f"A later reading ({later.value.normalize():f} on {later.reading_date:%d %b %Y}) is "
-                          "lower; readings cannot go backwards."}
+                {
+                    "value": f"A later reading ({later.value.normalize():f} on {later.reading_date:%d %b %Y}) is "
+                    "lower; readings cannot go backwards."
+                }
             )
         return MeterReading.objects.create(
-            asset=asset, reading_date=reading_date, value=amount, note=(note or "").strip()[:200],
+            asset=asset,
+            reading_date=reading_date,
+            value=amount,
+            note=(note or "").strip()[:200],
             recorded_by=actor if getattr(actor, "pk", None) else None,
         )
 
@@ -448,6 +467,25 @@ def _sniff(uploaded: UploadedFile, extension: str) -> str:
     return content_type
 
 
+def document_file_check(uploaded_file: UploadedFile, field: str = "file") -> tuple[str, str]:
+    """Check an uploaded file's type, size and content (every upload: documents, photos, appraisal reports).
+    Returns (content type, extension); raises ValidationError on `field`."""
+    name = uploaded_file.name or "upload"
+    extension = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
+    if extension not in DOCUMENT_TYPES:
+        allowed = ", ".join(sorted(e[1:].upper() for e in DOCUMENT_TYPES))
+        raise ValidationError({field: f"Files of this type cannot be attached. Allowed: {allowed}."})
+    limit = settings.DOCUMENT_MAX_BYTES
+    if uploaded_file.size is None or uploaded_file.size > limit:
+        raise ValidationError({field: f"The file is larger than the limit of {limit // (1024 * 1024)} MB."})
+    if uploaded_file.size == 0:
+        raise ValidationError({field: "The file is empty."})
+    try:
+        return _sniff(uploaded_file, extension), extension
+    except ValidationError as exc:
+        raise ValidationError({field: exc.messages}) from None
+
+
 def asset_document_add(
     *, actor: Any, asset: Asset, uploaded_file: UploadedFile, title: str = "", kind: str | None = None
 ) -> AssetDocument:
@@ -456,16 +494,7 @@ def asset_document_add(
     if asset.is_disposed:
         raise ValidationError("A disposed asset is read-only.")
     name = uploaded_file.name or "upload"
-    extension = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
-    if extension not in DOCUMENT_TYPES:
-        allowed = ", ".join(sorted(e[1:].upper() for e in DOCUMENT_TYPES))
-        raise ValidationError({"file": f"Files of this type cannot be attached. Allowed: {allowed}."})
-    limit = settings.DOCUMENT_MAX_BYTES
-    if uploaded_file.size is None or uploaded_file.size > limit:
-        raise ValidationError({"file": f"The file is larger than the limit of {limit // (1024 * 1024)} MB."})
-    if uploaded_file.size == 0:
-        raise ValidationError({"file": "The file is empty."})
-    content_type = _sniff(uploaded_file, extension)
+    content_type, extension = document_file_check(uploaded_file)
     if kind is None:
         kind = DocumentKind.PHOTO if extension in IMAGE_EXTENSIONS else DocumentKind.DOCUMENT
     if kind == DocumentKind.PHOTO and extension not in IMAGE_EXTENSIONS:
@@ -476,7 +505,7 @@ def asset_document_add(
         title=(title or "").strip() or name[:200],
         original_name=name[:255],
         content_type=content_type,
-        size_bytes=uploaded_file.size,
+        size_bytes=uploaded_file.size or 0,
         uploaded_by=actor if getattr(actor, "pk", None) else None,
     )
     document.file.save(name, uploaded_file, save=False)
@@ -597,9 +626,7 @@ class ImportReport:
         return text
 
 
-def assets_import_rows(
-    *, actor: Any, rows: Iterable[tuple[int, Mapping[str, Any]]], dry_run: bool
-) -> ImportReport:
+def assets_import_rows(*, actor: Any, rows: Iterable[tuple[int, Mapping[str, Any]]], dry_run: bool) -> ImportReport:
     """Import parsed rows `(line, data)`: create new tags, update known ones. All or nothing.
 
     Each row goes through `asset_prepare`, so the rules are the same as for one asset. Nothing is
@@ -624,7 +651,7 @@ def assets_import_rows(
         if not dry_run:
             base = base.select_for_update(of=("self",))
         for start in range(0, len(tags), _IMPORT_CHUNK):
-            chunk = tags[start:start + _IMPORT_CHUNK]
+            chunk = tags[start : start + _IMPORT_CHUNK]
             existing.update((a.asset_tag, a) for a in base.filter(asset_tag__in=chunk))
             visible.update(assets_visible_to(actor).filter(asset_tag__in=chunk).values_list("pk", flat=True))
         for line, raw in rows:
@@ -705,8 +732,10 @@ def _import_write(
     user = actor if getattr(actor, "pk", None) else None
     bulk_create_with_history(to_create, Asset, batch_size=1000, default_user=user, default_change_reason="CSV import")
     if to_update:
-        fields = sorted(update_fields | {"version", "updated_at", "salvage_value", "useful_life_months",
-                                         "depreciation_method", "in_service_date"})
+        fields = sorted(
+            update_fields
+            | {"version", "updated_at", "salvage_value", "useful_life_months", "depreciation_method", "in_service_date"}
+        )
         bulk_update_with_history(
             to_update, Asset, fields, batch_size=1000, default_user=user, default_change_reason="CSV import"
         )
@@ -718,7 +747,9 @@ def _import_write(
         try:
             with transaction.atomic():
                 finance_services.plan_change(
-                    actor=actor, asset=asset, useful_life_months=changed.get("useful_life_months"),
+                    actor=actor,
+                    asset=asset,
+                    useful_life_months=changed.get("useful_life_months"),
                     salvage_value=changed.get("salvage_value"),
                 )
         except ValidationError as exc:
@@ -739,8 +770,11 @@ def _shown(value: Any) -> str:
 
 def _flatten(exc: ValidationError) -> list[str]:
     if hasattr(exc, "error_dict"):
-        return [f"{name}: {message}" if name != "__all__" else message
-                for name, messages in exc.message_dict.items() for message in messages]
+        return [
+            f"{name}: {message}" if name != "__all__" else message
+            for name, messages in exc.message_dict.items()
+            for message in messages
+        ]
     return list(exc.messages)
 
 

@@ -63,10 +63,12 @@ def setup_data(n: int) -> None:
         return
     started = time.perf_counter()
     with connection.cursor() as cursor:
-        cursor.execute("TRUNCATE finance_valueentry, finance_runfailure, finance_depreciationplan, "
-                       "finance_depreciationrun, assetreg_meterreading, assetreg_statuschange, "
-                       "assetreg_historicalasset, assetreg_assetdocument, assetreg_disposal, assetreg_warrantyalert, "
-                       "assetreg_location, assetreg_asset CASCADE")
+        cursor.execute(
+            "TRUNCATE finance_valueentry, finance_runfailure, finance_depreciationplan, "
+            "finance_depreciationrun, assetreg_meterreading, assetreg_statuschange, "
+            "assetreg_historicalasset, assetreg_assetdocument, assetreg_disposal, assetreg_warrantyalert, "
+            "assetreg_location, assetreg_asset CASCADE"
+        )
     site, _ = Site.objects.get_or_create(code="DEPBENCH", defaults={"name": "Depreciation bench"})
     category, _ = Category.objects.get_or_create(
         name="Bench equipment", defaults={"kind": AssetKind.EQUIPMENT, "default_useful_life_months": 60}
@@ -169,15 +171,33 @@ def celery_run(period: date, workers: int, chunk_size: int) -> float | None:
     delete_period(period)
     checkpoint()
     worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "ledgerline", "worker", "-l", "warning", "--concurrency",
-         str(workers), "--prefetch-multiplier", "1", "-Q", "celery", "-n", f"bench{workers}@%h"],
-        cwd=ROOT, env={**os.environ}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "ledgerline",
+            "worker",
+            "-l",
+            "warning",
+            "--concurrency",
+            str(workers),
+            "--prefetch-multiplier",
+            "1",
+            "-Q",
+            "celery",
+            "-n",
+            f"bench{workers}@%h",
+        ],
+        cwd=ROOT,
+        env={**os.environ},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         time.sleep(6)  # let the worker processes start before the clock does
         started = time.perf_counter()
-        run = services.depreciation_run_start(actor=finance_user(), period=period, dispatch=True,
-                                              chunk_size=chunk_size)
+        run = services.depreciation_run_start(actor=finance_user(), period=period, dispatch=True, chunk_size=chunk_size)
         deadline = time.monotonic() + 1800
         while time.monotonic() < deadline:
             run.refresh_from_db()
@@ -204,13 +224,17 @@ def main() -> None:
 
     if not DepreciationRun.objects.filter(period=GO_LIVE, status__in=FINISHED_STATUSES).exists():
         seconds, run = timed_run(GO_LIVE, chunk_size=args.chunk_size)
-        print(f"go-live run {GO_LIVE:%Y-%m} (creates {n:,} plans and posts): {seconds:.1f} s, "
-              f"{run.posted_entries:,} entries, {run.failed_assets} failures")
+        print(
+            f"go-live run {GO_LIVE:%Y-%m} (creates {n:,} plans and posts): {seconds:.1f} s, "
+            f"{run.posted_entries:,} entries, {run.failed_assets} failures"
+        )
     delete_period(MEASURED)
     seconds, run = timed_run(MEASURED, chunk_size=args.chunk_size)
     floor, floor_rows = floor_seconds(MEASURED)
-    print(f"measured run {MEASURED:%Y-%m}, one process: {seconds:.2f} s for {run.posted_entries:,} entries "
-          f"({n / seconds:,.0f} assets/s)")
+    print(
+        f"measured run {MEASURED:%Y-%m}, one process: {seconds:.2f} s for {run.posted_entries:,} entries "
+        f"({n / seconds:,.0f} assets/s)"
+    )
     print(f"floor (one raw INSERT ... SELECT, straight line only): {floor:.2f} s for {floor_rows:,} rows")
     print(f"ratio run / floor: {seconds / floor:.2f}x (target: within 2x)")
     again, rerun = timed_run(MEASURED, chunk_size=args.chunk_size)
@@ -220,8 +244,10 @@ def main() -> None:
         if elapsed is None:
             print("celery: no real broker configured (set CELERY_BROKER_URL=redis://...); skipped")
             break
-        print(f"celery, {workers} worker process(es) sharing {run.chunks_total} chunks: {elapsed:.2f} s "
-              "(including task dispatch)")
+        print(
+            f"celery, {workers} worker process(es) sharing {run.chunks_total} chunks: {elapsed:.2f} s "
+            "(including task dispatch)"
+        )
 
 
 if __name__ == "__main__":

@@ -217,9 +217,7 @@ class RunPeriodFilter(PeriodFilter):
     """The months that have runs, newest first."""
 
     def periods(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[date]:
-        return list(
-            DepreciationRun.objects.order_by("-period").values_list("period", flat=True).distinct()[:36]
-        )
+        return list(DepreciationRun.objects.order_by("-period").values_list("period", flat=True).distinct()[:36])
 
 
 class AssetTagFilter(admin.SimpleListFilter):
@@ -246,9 +244,11 @@ class PostMonthForm(forms.Form):
     """Which month to post (its first day is the period)."""
 
     month = forms.DateField(
-        label="Month", widget=MonthInput(), input_formats=["%Y-%m", "%m/%Y", "%Y-%m-%d"],
+        label="Month",
+        widget=MonthInput(),
+        input_formats=["%Y-%m", "%m/%Y", "%Y-%m-%d"],
         help_text="Depreciation is posted for every valued asset up to the end of this month. "
-                  "Months already posted are left as they are; only what is missing is posted.",
+        "Months already posted are left as they are; only what is missing is posted.",
     )
 
 
@@ -296,16 +296,40 @@ class DepreciationRunAdmin(FinanceReadOnlyMixin, admin.ModelAdmin):
 
     change_list_template = "admin/finance/depreciationrun/change_list.html"
     list_display = (
-        "run_number", "period_display", "status", "progress", "posted_entries", "failed_display", "totals_display",
-        "requested_by", "trigger", "started_at", "finished_at", "duration",
+        "run_number",
+        "period_display",
+        "status",
+        "progress",
+        "posted_entries",
+        "failed_display",
+        "totals_display",
+        "requested_by",
+        "trigger",
+        "started_at",
+        "finished_at",
+        "duration",
     )
     list_display_links = ("run_number",)
     list_filter = ("status", RunPeriodFilter, "trigger")
     list_select_related = ("requested_by",)
     fields = (
-        "period_display", "status", "trigger", "requested_by", "progress", "total_assets", "processed_assets",
-        "posted_entries", "failed_display", "totals_display", "chunks_done", "chunks_total", "error",
-        "created_at", "started_at", "finished_at", "duration",
+        "period_display",
+        "status",
+        "trigger",
+        "requested_by",
+        "progress",
+        "total_assets",
+        "processed_assets",
+        "posted_entries",
+        "failed_display",
+        "totals_display",
+        "chunks_done",
+        "chunks_total",
+        "error",
+        "created_at",
+        "started_at",
+        "finished_at",
+        "duration",
     )
     readonly_fields = fields
     inlines = (RunFailureInline,)
@@ -326,7 +350,12 @@ class DepreciationRunAdmin(FinanceReadOnlyMixin, admin.ModelAdmin):
         percent = obj.progress_percent
         return format_html(
             '<progress class="run-progress" max="100" value="{}" title="{}%">{}%</progress> {} / {} ({}%)',
-            percent, percent, percent, f"{obj.processed_assets:,}", f"{obj.total_assets:,}", percent,
+            percent,
+            percent,
+            percent,
+            f"{obj.processed_assets:,}",
+            f"{obj.total_assets:,}",
+            percent,
         )
 
     @admin.display(description="Failed assets", ordering="failed_assets")
@@ -342,8 +371,9 @@ class DepreciationRunAdmin(FinanceReadOnlyMixin, admin.ModelAdmin):
         if not obj.totals:
             return "-"
         return format_html_join(
-            mark_safe("<br>"), "{}", ((money(Decimal(value), currency),) for currency, value in
-                                        sorted(obj.totals.items()))
+            mark_safe("<br>"),
+            "{}",
+            ((money(Decimal(value), currency),) for currency, value in sorted(obj.totals.items())),
         )
 
     @admin.display(description="Duration")
@@ -373,7 +403,10 @@ class DepreciationRunAdmin(FinanceReadOnlyMixin, admin.ModelAdmin):
             request,
             format_html(
                 '{} asset(s) could not be valued in run {} ({}): <a href="{}">see its failures</a>.',
-                f"{latest.failed_assets:,}", latest.pk, f"{latest.period:%B %Y}", failures_url,
+                f"{latest.failed_assets:,}",
+                latest.pk,
+                f"{latest.period:%B %Y}",
+                failures_url,
             ),
             messages.WARNING,
         )
@@ -396,7 +429,9 @@ class DepreciationRunAdmin(FinanceReadOnlyMixin, admin.ModelAdmin):
                         request,
                         format_html(
                             'Run {} for {} started: <a href="{}">follow its progress</a>.',
-                            run.pk, f"{run.period:%B %Y}", run_url,
+                            run.pk,
+                            f"{run.period:%B %Y}",
+                            run_url,
                         ),
                         messages.SUCCESS,
                     )
@@ -404,9 +439,13 @@ class DepreciationRunAdmin(FinanceReadOnlyMixin, admin.ModelAdmin):
         else:
             form = PostMonthForm(initial={"month": services.scheduled_period()})
         return render_service_form(
-            self, request, form, title="Post a month", submit_label="Start the run",
+            self,
+            request,
+            form,
+            title="Post a month",
+            submit_label="Start the run",
             intro="Posts the month's depreciation for every asset in service. The run goes on in the "
-                  "background; its progress shows in the list of runs.",
+            "background; its progress shows in the list of runs.",
         )
 
 
@@ -487,7 +526,9 @@ class ImproveForm(AssetValueForm):
     entry_date = date_field("Date", "Must be after the last posted month.")
     added_cost = amount_field("Cost added")
     new_useful_life_months = forms.IntegerField(
-        label="New remaining life (months)", min_value=1, required=False,
+        label="New remaining life (months)",
+        min_value=1,
+        required=False,
         help_text="Leave empty to spread the cost over the remaining life.",
     )
     reason = reason_field()
@@ -504,15 +545,23 @@ class DisposeForm(AssetValueForm):
 
 def _revalue(user: Any, asset: Asset, data: dict[str, Any]) -> str:
     entry = services.asset_revalue(
-        actor=user, asset=asset, entry_date=data["entry_date"], fair_value=data["fair_value"],
-        reason=data["reason"], appraiser=data["appraiser"], evidence=data.get("evidence"),
+        actor=user,
+        asset=asset,
+        entry_date=data["entry_date"],
+        fair_value=data["fair_value"],
+        reason=data["reason"],
+        appraiser=data["appraiser"],
+        evidence=data.get("evidence"),
     )
     return f"{asset.asset_tag} revalued to {entry.carrying_money.format()} on {entry.entry_date:%d %b %Y}."
 
 
 def _impair(user: Any, asset: Asset, data: dict[str, Any]) -> str:
     entry = services.asset_impair(
-        actor=user, asset=asset, entry_date=data["entry_date"], recoverable_amount=data["recoverable_amount"],
+        actor=user,
+        asset=asset,
+        entry_date=data["entry_date"],
+        recoverable_amount=data["recoverable_amount"],
         reason=data["reason"],
     )
     return f"{asset.asset_tag} impaired by {(-entry.amount_money).format()} to {entry.carrying_money.format()}."
@@ -520,14 +569,22 @@ def _impair(user: Any, asset: Asset, data: dict[str, Any]) -> str:
 
 def _reverse_impairment(user: Any, asset: Asset, data: dict[str, Any]) -> str:
     entry = services.asset_reverse_impairment(
-        actor=user, asset=asset, entry_date=data["entry_date"], amount=data["amount"], reason=data["reason"],
+        actor=user,
+        asset=asset,
+        entry_date=data["entry_date"],
+        amount=data["amount"],
+        reason=data["reason"],
     )
     return f"Impairment of {asset.asset_tag} reversed by {entry.amount_money.format()}."
 
 
 def _improve(user: Any, asset: Asset, data: dict[str, Any]) -> str:
     entry = services.asset_improve(
-        actor=user, asset=asset, entry_date=data["entry_date"], added_cost=data["added_cost"], reason=data["reason"],
+        actor=user,
+        asset=asset,
+        entry_date=data["entry_date"],
+        added_cost=data["added_cost"],
+        reason=data["reason"],
         new_useful_life_months=data.get("new_useful_life_months"),
     )
     return f"{entry.amount_money.format()} capitalised on {asset.asset_tag}: carrying {entry.carrying_money.format()}."
@@ -535,8 +592,12 @@ def _improve(user: Any, asset: Asset, data: dict[str, Any]) -> str:
 
 def _dispose(user: Any, asset: Asset, data: dict[str, Any]) -> str:
     disposal = register_services.asset_dispose(
-        actor=user, asset=asset, disposal_date=data["disposal_date"], method=data["method"],
-        proceeds=data["proceeds"], reason=data["reason"],
+        actor=user,
+        asset=asset,
+        disposal_date=data["disposal_date"],
+        method=data["method"],
+        proceeds=data["proceeds"],
+        reason=data["reason"],
     )
     return f"{asset.asset_tag} disposed of on {disposal.disposal_date:%d %b %Y} for {disposal.proceeds_money.format()}."
 
@@ -554,22 +615,45 @@ class ValueAction:
 
 
 VALUE_ACTIONS: tuple[ValueAction, ...] = (
-    ValueAction("revalue", "Revalue", RevalueForm, _revalue,
-                "An increase goes to the revaluation reserve (after reversing earlier revaluation losses); a "
-                "decrease uses up the reserve first, the rest is a loss. Later depreciation starts from the new "
-                "value over the remaining life."),
-    ValueAction("impair", "Impair", ImpairForm, _impair,
-                "Writes the asset down to its recoverable amount; a revalued asset's reserve absorbs the loss "
-                "first."),
-    ValueAction("reverse-impairment", "Reverse impairment", ReverseImpairmentForm, _reverse_impairment,
-                "Reverses an earlier impairment, at most up to the carrying amount the asset would have had "
-                "without it."),
-    ValueAction("improve", "Capital improvement", ImproveForm, _improve,
-                "Adds the cost to the carrying amount; it is depreciated from the improvement's month."),
-    ValueAction("dispose", "Dispose", DisposeForm, _dispose,
-                "Records the disposal of an asset that is out of service: depreciation up to the disposal date, "
-                "then the gain or loss. The asset becomes read-only.",
-                renamed=(("to_status", "asset_tag"), ("effective_date", "disposal_date"))),
+    ValueAction(
+        "revalue",
+        "Revalue",
+        RevalueForm,
+        _revalue,
+        "An increase goes to the revaluation reserve (after reversing earlier revaluation losses); a "
+        "decrease uses up the reserve first, the rest is a loss. Later depreciation starts from the new "
+        "value over the remaining life.",
+    ),
+    ValueAction(
+        "impair",
+        "Impair",
+        ImpairForm,
+        _impair,
+        "Writes the asset down to its recoverable amount; a revalued asset's reserve absorbs the loss first.",
+    ),
+    ValueAction(
+        "reverse-impairment",
+        "Reverse impairment",
+        ReverseImpairmentForm,
+        _reverse_impairment,
+        "Reverses an earlier impairment, at most up to the carrying amount the asset would have had without it.",
+    ),
+    ValueAction(
+        "improve",
+        "Capital improvement",
+        ImproveForm,
+        _improve,
+        "Adds the cost to the carrying amount; it is depreciated from the improvement's month.",
+    ),
+    ValueAction(
+        "dispose",
+        "Dispose",
+        DisposeForm,
+        _dispose,
+        "Records the disposal of an asset that is out of service: depreciation up to the disposal date, "
+        "then the gain or loss. The asset becomes read-only.",
+        renamed=(("to_status", "asset_tag"), ("effective_date", "disposal_date")),
+    ),
 )
 
 
@@ -583,8 +667,14 @@ class CorrectionForm(forms.Form):
 
 
 def render_service_form(
-    model_admin: admin.ModelAdmin, request: HttpRequest, form: forms.Form, *, title: str, submit_label: str,
-    intro: str = "", facts: list[tuple[str, str]] | None = None,
+    model_admin: admin.ModelAdmin,
+    request: HttpRequest,
+    form: forms.Form,
+    *,
+    title: str,
+    submit_label: str,
+    intro: str = "",
+    facts: list[tuple[str, str]] | None = None,
 ) -> TemplateResponse:
     """The admin page of a form that calls a service."""
     context = {
@@ -625,8 +715,16 @@ class ValueEntryAdmin(FinanceReadOnlyMixin, admin.ModelAdmin):
     change_list_template = "admin/finance/valueentry/change_list.html"
     change_form_template = "admin/finance/valueentry/change_form.html"
     list_display = (
-        "asset_display", "kind", "period_display", "entry_date", "amount_display", "carrying_display",
-        "reserve_display", "profit_or_loss_display", "run_link", "actor",
+        "asset_display",
+        "kind",
+        "period_display",
+        "entry_date",
+        "amount_display",
+        "carrying_display",
+        "reserve_display",
+        "profit_or_loss_display",
+        "run_link",
+        "actor",
     )
     list_filter = (AssetTagFilter, "kind", PeriodFilter, "currency")
     search_fields = ("^asset__asset_tag",)
@@ -636,9 +734,23 @@ class ValueEntryAdmin(FinanceReadOnlyMixin, admin.ModelAdmin):
     ordering = ("-entry_date", "-id")
     show_full_result_count = False
     fields = (
-        "asset_display", "kind", "period_display", "entry_date", "amount_display", "carrying_display",
-        "reserve_display", "profit_or_loss_display", "reason", "appraiser", "evidence", "corrects_link",
-        "corrections_display", "run_link", "actor", "details", "created_at",
+        "asset_display",
+        "kind",
+        "period_display",
+        "entry_date",
+        "amount_display",
+        "carrying_display",
+        "reserve_display",
+        "profit_or_loss_display",
+        "reason",
+        "appraiser",
+        "evidence",
+        "corrects_link",
+        "corrections_display",
+        "run_link",
+        "actor",
+        "details",
+        "created_at",
     )
     readonly_fields = fields
 
@@ -671,13 +783,13 @@ class ValueEntryAdmin(FinanceReadOnlyMixin, admin.ModelAdmin):
 
     @admin.display(description="Run", ordering="run")
     def run_link(self, obj: ValueEntry) -> str:
-        return admin_link("admin:finance_depreciationrun_change", f"Run {obj.run_id}", obj.run_id) if obj.run_id \
-            else "-"
+        return (
+            admin_link("admin:finance_depreciationrun_change", f"Run {obj.run_id}", obj.run_id) if obj.run_id else "-"
+        )
 
     @admin.display(description="Corrects")
     def corrects_link(self, obj: ValueEntry) -> str:
-        return admin_link("admin:finance_valueentry_change", obj.corrects, obj.corrects_id) if obj.corrects_id \
-            else "-"
+        return admin_link("admin:finance_valueentry_change", obj.corrects, obj.corrects_id) if obj.corrects_id else "-"
 
     @admin.display(description="Corrected by")
     def corrections_display(self, obj: ValueEntry) -> str:
@@ -685,7 +797,8 @@ class ValueEntryAdmin(FinanceReadOnlyMixin, admin.ModelAdmin):
         if not corrections:
             return "-"
         return format_html_join(
-            mark_safe("<br>"), "{}",
+            mark_safe("<br>"),
+            "{}",
             ((admin_link("admin:finance_valueentry_change", c, c.pk),) for c in corrections),
         )
 
@@ -693,12 +806,20 @@ class ValueEntryAdmin(FinanceReadOnlyMixin, admin.ModelAdmin):
 
     def get_urls(self) -> list[Any]:
         urls = [
-            path(f"{action.slug}/", self.admin_site.admin_view(self._value_view(action)),
-                 name=f"finance_valueentry_{action.slug.replace('-', '_')}")
+            path(
+                f"{action.slug}/",
+                self.admin_site.admin_view(self._value_view(action)),
+                name=f"finance_valueentry_{action.slug.replace('-', '_')}",
+            )
             for action in VALUE_ACTIONS
         ]
-        urls.append(path("<path:object_id>/correct/", self.admin_site.admin_view(self.correct_view),
-                         name="finance_valueentry_correct"))
+        urls.append(
+            path(
+                "<path:object_id>/correct/",
+                self.admin_site.admin_view(self.correct_view),
+                name="finance_valueentry_correct",
+            )
+        )
         return urls + super().get_urls()
 
     def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
@@ -746,7 +867,12 @@ class ValueEntryAdmin(FinanceReadOnlyMixin, admin.ModelAdmin):
                 tag = form.initial["asset_tag"].strip().upper()
                 form.asset = register_selectors.assets_visible_to(request.user).filter(asset_tag=tag).first()
         return render_service_form(
-            self, request, form, title=action.title, submit_label=action.title, intro=action.intro,
+            self,
+            request,
+            form,
+            title=action.title,
+            submit_label=action.title,
+            intro=action.intro,
             facts=asset_facts(form.asset),
         )
 
@@ -759,7 +885,9 @@ class ValueEntryAdmin(FinanceReadOnlyMixin, admin.ModelAdmin):
             if form.is_valid():
                 try:
                     correction = services.value_entry_correct(
-                        actor=request.user, entry=entry, correct_amount=form.cleaned_data["correct_amount"],
+                        actor=request.user,
+                        entry=entry,
+                        correct_amount=form.cleaned_data["correct_amount"],
                         reason=form.cleaned_data["reason"],
                     )
                 except (ValidationError, PermissionDenied) as exc:
@@ -780,10 +908,14 @@ class ValueEntryAdmin(FinanceReadOnlyMixin, admin.ModelAdmin):
             *asset_facts(entry.asset),
         ]
         return render_service_form(
-            self, request, form, title=f"Correct depreciation of {entry.asset.asset_tag} for {month(entry.period)}",
-            submit_label="Post the correction", facts=facts,
+            self,
+            request,
+            form,
+            title=f"Correct depreciation of {entry.asset.asset_tag} for {month(entry.period)}",
+            submit_label="Post the correction",
+            facts=facts,
             intro="The entry stays in the ledger; a correction entry for the difference is added today and the "
-                  "asset's remaining schedule is re-planned from the corrected carrying amount.",
+            "asset's remaining schedule is re-planned from the corrected carrying amount.",
         )
 
 
@@ -797,8 +929,16 @@ class DepreciationPlanAdmin(FinanceReadOnlyMixin, admin.ModelAdmin):
     """Each asset's current depreciation plan, read-only: the basis its remaining schedule is computed from."""
 
     list_display = (
-        "asset_display", "method_display", "start_display", "depreciable_display", "salvage_display", "life",
-        "period_count", "switch_display", "reason", "updated_at",
+        "asset_display",
+        "method_display",
+        "start_display",
+        "depreciable_display",
+        "salvage_display",
+        "life",
+        "period_count",
+        "switch_display",
+        "reason",
+        "updated_at",
     )
     list_filter = ("method", "currency")
     search_fields = ("^asset__asset_tag",)
@@ -806,9 +946,22 @@ class DepreciationPlanAdmin(FinanceReadOnlyMixin, admin.ModelAdmin):
     ordering = ("asset__asset_tag",)
     show_full_result_count = False
     fields = (
-        "asset_display", "method_display", "start_display", "opening_display", "depreciable_display",
-        "salvage_display", "life", "period_count", "first_fraction", "declining_factor", "switch_display",
-        "total_units", "units_at_basis", "reason", "updated_at", "upcoming",
+        "asset_display",
+        "method_display",
+        "start_display",
+        "opening_display",
+        "depreciable_display",
+        "salvage_display",
+        "life",
+        "period_count",
+        "first_fraction",
+        "declining_factor",
+        "switch_display",
+        "total_units",
+        "units_at_basis",
+        "reason",
+        "updated_at",
+        "upcoming",
     )
     readonly_fields = fields
 
@@ -861,10 +1014,12 @@ class DepreciationPlanAdmin(FinanceReadOnlyMixin, admin.ModelAdmin):
         if not rows:
             return "Nothing left to depreciate under this plan."
         body = format_html_join(
-            "", "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
             ((month(r.period), r.amount.format(), r.carrying_after.format()) for r in rows),
         )
         return format_html(
             "<table><thead><tr><th>Month</th><th>Depreciation</th><th>Carrying amount after</th></tr></thead>"
-            "<tbody>{}</tbody></table>", body,
+            "<tbody>{}</tbody></table>",
+            body,
         )

@@ -44,9 +44,17 @@ class AssetInputs:
 
 
 INPUT_FIELDS = (
-    "pk", "currency", "depreciation_method", "in_service_date", "acquisition_cost", "salvage_value",
-    "useful_life_months", "category__first_period_convention", "declining_factor",
-    "category__default_declining_factor", "expected_units",
+    "pk",
+    "currency",
+    "depreciation_method",
+    "in_service_date",
+    "acquisition_cost",
+    "salvage_value",
+    "useful_life_months",
+    "category__first_period_convention",
+    "declining_factor",
+    "category__default_declining_factor",
+    "expected_units",
 )
 
 
@@ -79,8 +87,12 @@ def new_plan(inputs: AssetInputs) -> DepreciationPlan:
         return _plan_row(
             inputs.asset_id,
             schedule.Basis(
-                currency=inputs.currency, method=DepreciationMethod.NONE, start_period=start,
-                depreciable_amount=Decimal(0), life_months=Decimal(1), salvage=inputs.cost,
+                currency=inputs.currency,
+                method=DepreciationMethod.NONE,
+                start_period=start,
+                depreciable_amount=Decimal(0),
+                life_months=Decimal(1),
+                salvage=inputs.cost,
             ),
             units_at_basis=Decimal(0),
             reason="Not depreciated",

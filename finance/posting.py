@@ -122,13 +122,21 @@ def post_plans_python(
     readings = readings_for(uop_ids) if uop_ids else {}
     entries: list[ValueEntry] = []
     for plan in plans:
-        for period, amount, carrying in planned_entries(plan, through, last.get(plan.asset_id),
-                                                        readings.get(plan.asset_id)):
+        for period, amount, carrying in planned_entries(
+            plan, through, last.get(plan.asset_id), readings.get(plan.asset_id)
+        ):
             entries.append(
                 ValueEntry(
-                    asset_id=plan.asset_id, period=period, entry_date=schedule.period_end(period),
-                    kind=EntryKind.DEPRECIATION, amount=amount, carrying_after=carrying,
-                    profit_or_loss=amount, currency=plan.currency, run_id=run_id, actor_id=actor_id,
+                    asset_id=plan.asset_id,
+                    period=period,
+                    entry_date=schedule.period_end(period),
+                    kind=EntryKind.DEPRECIATION,
+                    amount=amount,
+                    carrying_after=carrying,
+                    profit_or_loss=amount,
+                    currency=plan.currency,
+                    run_id=run_id,
+                    actor_id=actor_id,
                 )
             )
     before = ValueEntry.objects.filter(asset_id__in=ids, kind=EntryKind.DEPRECIATION).count()
@@ -150,9 +158,7 @@ def _cumulative_sql(k: str) -> str:
     elapsed = _ELAPSED.format(k=k)
     elapsed_switch = _ELAPSED.format(k="b.sw - 1")
     q = _DECLINING_RATE
-    declining_before = (
-        f"LEAST(b.d, (b.s + b.d) - (b.s + b.d) * (1 - {q} * b.f) * POWER(1 - {q}, ({k}) - 1))"
-    )
+    declining_before = f"LEAST(b.d, (b.s + b.d) - (b.s + b.d) * (1 - {q} * b.f) * POWER(1 - {q}, ({k}) - 1))"
     declining_after = f"(b.sa + (b.d - b.sa) * ({elapsed} - {elapsed_switch}) / NULLIF(b.l - {elapsed_switch}, 0))"
     return f"""(CASE
         WHEN ({k}) <= 0 THEN 0::numeric
@@ -250,17 +256,19 @@ def _post_sql_text() -> str:
 _POST_SQL_TEXT: str | None = None
 
 
-def post_range_sql(
-    lo: int, hi: int, through: date, *, run_id: int | None = None, actor_id: int | None = None
-) -> int:
+def post_range_sql(lo: int, hi: int, through: date, *, run_id: int | None = None, actor_id: int | None = None) -> int:
     """Post every unposted period through `through` for assets with ids in [lo, hi]; returns rows written."""
     global _POST_SQL_TEXT
     if _POST_SQL_TEXT is None:
         _POST_SQL_TEXT = _post_sql_text()
     params: dict[str, Any] = {
-        "lo": lo, "hi": hi, "through": through, "target": schedule.month_index(through),
+        "lo": lo,
+        "hi": hi,
+        "through": through,
+        "target": schedule.month_index(through),
         "previous": schedule.add_months(through, -1),
-        "run_id": run_id, "actor_id": actor_id,
+        "run_id": run_id,
+        "actor_id": actor_id,
     }
     with connection.cursor() as cursor:
         # The statement is cheap per row but its cost estimate is large: JIT compilation would cost more than

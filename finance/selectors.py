@@ -55,12 +55,16 @@ def book_values_as_of(assets: QuerySet[Asset], as_of: date) -> dict[int, Money]:
     values = {pk: Money(value or Decimal(0), currency) for pk, currency, value in rows}
     last = posting.last_posted_periods(ids)
     last_any = dict(
-        ValueEntry.objects.filter(asset_id__in=ids).values("asset_id").annotate(d=Max("entry_date"))
-        .values_list("asset_id", "d").order_by()
+        ValueEntry.objects.filter(asset_id__in=ids)
+        .values("asset_id")
+        .annotate(d=Max("entry_date"))
+        .values_list("asset_id", "d")
+        .order_by()
     )
     target = as_of.replace(day=1)
     forecast_plans = [
-        plan for plan in DepreciationPlan.objects.filter(asset_id__in=ids, start_period__lte=target)
+        plan
+        for plan in DepreciationPlan.objects.filter(asset_id__in=ids, start_period__lte=target)
         .exclude(method__in=[DepreciationMethod.NONE, DepreciationMethod.UNITS_OF_PRODUCTION])
         .exclude(asset__status=AssetStatus.DISPOSED)  # a disposed asset's value stays at zero
         if as_of > (last_any.get(plan.asset_id) or date.min)
@@ -92,13 +96,16 @@ class ScheduleRow:
 def asset_schedule(asset: Asset, *, planned_limit: int = 600) -> list[ScheduleRow]:
     """Posted depreciation months followed by the planned ones still to come."""
     posted = list(
-        ValueEntry.objects.filter(asset=asset, kind=EntryKind.DEPRECIATION).order_by("period", "pk")
+        ValueEntry.objects.filter(asset=asset, kind=EntryKind.DEPRECIATION)
+        .order_by("period", "pk")
         .values_list("period", "amount", "carrying_after")
     )
     rows = [ScheduleRow(p, Money(-a, asset.currency), Money(c, asset.currency), True) for p, a, c in posted]
     plan = DepreciationPlan.objects.filter(asset=asset).first()
     if plan is None or plan.method in (DepreciationMethod.NONE, DepreciationMethod.UNITS_OF_PRODUCTION):
         return rows
+    if asset.status == AssetStatus.DISPOSED:
+        return rows  # nothing is planned after a disposal
     last = max((r.period for r in rows if r.period >= plan.start_period), default=None)
     horizon = schedule.add_months(plan.start_period, (plan.period_count or 0) - 1)
     future = posting.planned_entries(plan, horizon, last)
@@ -110,8 +117,8 @@ def asset_schedule(asset: Asset, *, planned_limit: int = 600) -> list[ScheduleRo
 
 def asset_ledger(asset: Asset) -> QuerySet[ValueEntry]:
     """Every value entry of an asset, oldest first."""
-    return ValueEntry.objects.filter(asset=asset).select_related("actor", "run", "corrects").order_by(
-        "entry_date", "pk"
+    return (
+        ValueEntry.objects.filter(asset=asset).select_related("actor", "run", "corrects").order_by("entry_date", "pk")
     )
 
 

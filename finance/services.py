@@ -24,6 +24,7 @@ from django.db.models import F, Max, Min, Q, Sum
 from django.utils import timezone
 
 from assetreg import access
+from assetreg import services as register_services
 from assetreg.choices import DepreciationMethod
 from assetreg.models import Asset, Disposal, MeterReading
 from ledgerline import roles
@@ -60,7 +61,10 @@ def _first_of_month(day: date) -> date:
 
 def _valued_assets_without_plan(lo: int, hi: int, through: date):  # type: ignore[no-untyped-def]
     return Asset.objects.filter(
-        pk__gte=lo, pk__lte=hi, status__in=plan_math.VALUED_STATUSES, plan__isnull=True,
+        pk__gte=lo,
+        pk__lte=hi,
+        status__in=plan_math.VALUED_STATUSES,
+        plan__isnull=True,
     ).filter(Q(in_service_date__isnull=True) | Q(in_service_date__lte=schedule.period_end(through)))
 
 
@@ -104,7 +108,8 @@ def _units_at_start(asset_ids: list[int]) -> dict[int, Decimal]:
         return {}
     first: dict[int, Decimal] = {}
     for asset_id, value in (
-        MeterReading.objects.filter(asset_id__in=asset_ids).order_by("asset_id", "reading_date", "value")
+        MeterReading.objects.filter(asset_id__in=asset_ids)
+        .order_by("asset_id", "reading_date", "value")
         .values_list("asset_id", "value")
     ):
         first.setdefault(asset_id, value)
@@ -117,8 +122,9 @@ def plan_for(asset: Asset) -> DepreciationPlan | None:
     if plan is None and asset.status in plan_math.VALUED_STATUSES:
         row = Asset.objects.filter(pk=asset.pk).values(*plan_math.INPUT_FIELDS).get()
         try:
-            plan = plan_math.new_plan(plan_math.inputs_from_row(row, _units_at_start([asset.pk]).get(asset.pk,
-                                                                                                    Decimal(0))))
+            plan = plan_math.new_plan(
+                plan_math.inputs_from_row(row, _units_at_start([asset.pk]).get(asset.pk, Decimal(0)))
+            )
         except plan_math.PlanInputError as exc:
             raise ValidationError(f"This asset cannot be valued: {exc}") from None
         plan.save(force_insert=True)
@@ -139,8 +145,9 @@ def _check_period(period: date) -> date:
     return period
 
 
-def depreciation_run_start(*, actor: Any, period: date, trigger: str = "manual", dispatch: bool = True,
-                           chunk_size: int = CHUNK_SIZE) -> DepreciationRun:
+def depreciation_run_start(
+    *, actor: Any, period: date, trigger: str = "manual", dispatch: bool = True, chunk_size: int = CHUNK_SIZE
+) -> DepreciationRun:
     """Start the monthly posting run for `period`: the run is split into id-range chunks that a group of
     Celery workers share. Rerunning a period posts only what is missing."""
     if trigger != "schedule":
@@ -155,9 +162,7 @@ def depreciation_run_start(*, actor: Any, period: date, trigger: str = "manual",
         if active is not None:
             last_change = active.started_at or active.created_at
             if timezone.now() - last_change < STALE_RUN_AFTER and active.chunks_done < active.chunks_total:
-                raise ValidationError(
-                    {"period": f"A run for {period:%B %Y} is already in progress (run {active.pk})."}
-                )
+                raise ValidationError({"period": f"A run for {period:%B %Y} is already in progress (run {active.pk})."})
             active.status = RunStatus.FAILED
             active.error = "Interrupted: superseded by a new run for the same period."
             active.finished_at = timezone.now()
@@ -166,8 +171,12 @@ def depreciation_run_start(*, actor: Any, period: date, trigger: str = "manual",
         total = Asset.objects.filter(status__in=plan_math.VALUED_STATUSES).count()
         ranges = _chunk_ranges(bounds["lo"], bounds["hi"], chunk_size)
         run = DepreciationRun.objects.create(
-            period=period, requested_by=actor if _actor_id(actor) else None, trigger=trigger,
-            total_assets=total, chunks_total=len(ranges), status=RunStatus.QUEUED,
+            period=period,
+            requested_by=actor if _actor_id(actor) else None,
+            trigger=trigger,
+            total_assets=total,
+            chunks_total=len(ranges),
+            status=RunStatus.QUEUED,
         )
         if not ranges:
             _finish(run.pk)
@@ -207,7 +216,9 @@ def depreciation_run_chunk(*, run_id: int, lo: int, hi: int) -> dict[str, int]:
         else:
             chunk_plans = list(
                 DepreciationPlan.objects.filter(
-                    asset_id__gte=lo, asset_id__lte=hi, asset__status__in=plan_math.VALUED_STATUSES,
+                    asset_id__gte=lo,
+                    asset_id__lte=hi,
+                    asset__status__in=plan_math.VALUED_STATUSES,
                     start_period__lte=through,
                 ).exclude(method=DepreciationMethod.NONE)
             )
@@ -233,7 +244,9 @@ def _finish(run_id: int) -> None:
             return
         totals = (
             ValueEntry.objects.filter(run_id=run_id, kind=EntryKind.DEPRECIATION)
-            .values("currency").annotate(total=Sum("amount")).order_by("currency")
+            .values("currency")
+            .annotate(total=Sum("amount"))
+            .order_by("currency")
         )
         run.totals = {row["currency"]: str(Money(-row["total"], row["currency"]).rounded().amount) for row in totals}
         run.failed_assets = RunFailure.objects.filter(run_id=run_id).count()
@@ -248,7 +261,9 @@ def _finish(run_id: int) -> None:
 def _alert_finance(run_id: int) -> None:
     run = DepreciationRun.objects.get(pk=run_id)
     recipients = list(
-        get_user_model().objects.filter(is_active=True, groups__name=roles.FINANCE).exclude(email="")
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=roles.FINANCE)
+        .exclude(email="")
         .values_list("email", flat=True)
     )
     if not recipients:
@@ -260,7 +275,8 @@ def _alert_finance(run_id: int) -> None:
         lines.append(f"... and {more} more")
     send_mail(
         subject=f"[Ledgerline] Depreciation run for {run.period:%B %Y}: {run.failed_assets} assets could not be valued",
-        message="These assets were skipped; the rest of the run was posted.\n\n" + "\n".join(lines)
+        message="These assets were skipped; the rest of the run was posted.\n\n"
+        + "\n".join(lines)
         + f"\n\n{settings.SITE_URL}/admin/finance/depreciationrun/{run.pk}/change/",
         from_email=None,
         recipient_list=sorted(set(recipients)),
@@ -289,8 +305,12 @@ class AssetValueState:
 
 
 def _carrying_amount(asset: Asset) -> Decimal:
-    latest = ValueEntry.objects.filter(asset=asset).order_by("-entry_date", "-pk").values_list(
-        "carrying_after", flat=True).first()
+    latest = (
+        ValueEntry.objects.filter(asset=asset)
+        .order_by("-entry_date", "-pk")
+        .values_list("carrying_after", flat=True)
+        .first()
+    )
     return latest if latest is not None else asset.acquisition_cost
 
 
@@ -302,8 +322,10 @@ def _prepare_event(asset: Asset, entry_date: date, *, allow_future: bool = False
     """Refuse an event inside a posted period; post the periods before the event's month; lock the asset."""
     Asset.objects.select_for_update().filter(pk=asset.pk).first()
     if asset.status not in plan_math.VALUED_STATUSES:
-        raise ValidationError(f"Only an asset in service (or out of service, not yet disposed) can be revalued, "
-                              f"impaired or improved; this one is {asset.get_status_display().lower()}.")
+        raise ValidationError(
+            f"Only an asset in service (or out of service, not yet disposed) can be revalued, "
+            f"impaired or improved; this one is {asset.get_status_display().lower()}."
+        )
     if entry_date is None:
         raise ValidationError({"entry_date": "Give the date."})
     if entry_date > timezone.localdate() and not allow_future:
@@ -314,8 +336,10 @@ def _prepare_event(asset: Asset, entry_date: date, *, allow_future: bool = False
     last = ValueEntry.objects.filter(asset=asset, kind=EntryKind.DEPRECIATION).aggregate(m=Max("period"))["m"]
     if last is not None and event_period <= last:
         raise ValidationError(
-            {"entry_date": f"{entry_date:%d %b %Y} falls in a posted period (depreciation is posted through "
-                           f"{last:%B %Y}); date it after that."}
+            {
+                "entry_date": f"{entry_date:%d %b %Y} falls in a posted period (depreciation is posted through "
+                f"{last:%B %Y}); date it after that."
+            }
         )
     if event_period < plan.start_period:
         raise ValidationError({"entry_date": "The date is before the asset went into service."})
@@ -326,8 +350,15 @@ def _prepare_event(asset: Asset, entry_date: date, *, allow_future: bool = False
     return AssetValueState(plan=plan, carrying=_carrying_amount(asset), posted_periods=posted, reserve=_reserve(asset))
 
 
-def _replan(asset: Asset, state: AssetValueState, *, carrying: Decimal, reason: str,
-            new_life: Decimal | int | None = None, new_salvage: Decimal | None = None) -> DepreciationPlan:
+def _replan(
+    asset: Asset,
+    state: AssetValueState,
+    *,
+    carrying: Decimal,
+    reason: str,
+    new_life: Decimal | int | None = None,
+    new_salvage: Decimal | None = None,
+) -> DepreciationPlan:
     """Replace the asset's plan from the event's period on; posted periods are untouched."""
     old = state.plan
     basis = plan_math.basis_of(old)
@@ -335,22 +366,35 @@ def _replan(asset: Asset, state: AssetValueState, *, carrying: Decimal, reason: 
     salvage = min(salvage, carrying)
     if old.method == DepreciationMethod.NONE:
         start = schedule.add_months(old.start_period, state.posted_periods)
-        new_basis = schedule.Basis(currency=old.currency, method=DepreciationMethod.NONE, start_period=start,
-                                   depreciable_amount=Decimal(0), life_months=Decimal(1), salvage=carrying)
+        new_basis = schedule.Basis(
+            currency=old.currency,
+            method=DepreciationMethod.NONE,
+            start_period=start,
+            depreciable_amount=Decimal(0),
+            life_months=Decimal(1),
+            salvage=carrying,
+        )
     else:
         remaining_units = None
         units_now = old.units_at_basis
         if old.method == DepreciationMethod.UNITS_OF_PRODUCTION:
             readings = posting.readings_for([asset.pk]).get(asset.pk, [])
-            last_day = schedule.period_end(schedule.add_months(old.start_period, state.posted_periods - 1)) \
-                if state.posted_periods else old.start_period - timedelta(days=1)
+            last_day = (
+                schedule.period_end(schedule.add_months(old.start_period, state.posted_periods - 1))
+                if state.posted_periods
+                else old.start_period - timedelta(days=1)
+            )
             units_now = posting.reading_at(readings, last_day) or old.units_at_basis
             used = units_now - old.units_at_basis
             remaining_units = max(Decimal("0.0001"), (old.total_units or Decimal(0)) - used)
         try:
             new_basis = schedule.replan(
-                basis=basis, posted_periods=state.posted_periods, carrying_amount=carrying,
-                new_life_remaining=new_life, new_salvage=salvage, new_total_units=remaining_units,
+                basis=basis,
+                posted_periods=state.posted_periods,
+                carrying_amount=carrying,
+                new_life_remaining=new_life,
+                new_salvage=salvage,
+                new_total_units=remaining_units,
             )
         except (ValueError, TypeError) as exc:
             raise ValidationError(str(exc)) from None
@@ -360,15 +404,37 @@ def _replan(asset: Asset, state: AssetValueState, *, carrying: Decimal, reason: 
     return plan
 
 
-def _entry(asset: Asset, *, kind: str, entry_date: date, amount: Decimal, carrying_after: Decimal, actor: Any,
-           reason: str, reserve_change: Decimal = Decimal(0), profit_or_loss: Decimal = Decimal(0),
-           details: dict[str, Any] | None = None, appraiser: str = "", evidence: UploadedFile | None = None,
-           corrects: ValueEntry | None = None) -> ValueEntry:
+def _entry(
+    asset: Asset,
+    *,
+    kind: str,
+    entry_date: date,
+    amount: Decimal,
+    carrying_after: Decimal,
+    actor: Any,
+    reason: str,
+    reserve_change: Decimal = Decimal(0),
+    profit_or_loss: Decimal = Decimal(0),
+    details: dict[str, Any] | None = None,
+    appraiser: str = "",
+    evidence: UploadedFile | None = None,
+    corrects: ValueEntry | None = None,
+) -> ValueEntry:
     entry = ValueEntry(
-        asset=asset, period=_first_of_month(entry_date), entry_date=entry_date, kind=kind, amount=amount,
-        carrying_after=carrying_after, reserve_change=reserve_change, profit_or_loss=profit_or_loss,
-        currency=asset.currency, actor=actor if _actor_id(actor) else None, reason=reason.strip(),
-        appraiser=appraiser.strip(), details=details or {}, corrects=corrects,
+        asset=asset,
+        period=_first_of_month(entry_date),
+        entry_date=entry_date,
+        kind=kind,
+        amount=amount,
+        carrying_after=carrying_after,
+        reserve_change=reserve_change,
+        profit_or_loss=profit_or_loss,
+        currency=asset.currency,
+        actor=actor if _actor_id(actor) else None,
+        reason=reason.strip(),
+        appraiser=appraiser.strip(),
+        details=details or {},
+        corrects=corrects,
     )
     if evidence is not None:
         entry.evidence.save(evidence.name or "evidence", evidence, save=False)
@@ -391,8 +457,16 @@ def _need_reason(reason: str) -> None:
         raise ValidationError({"reason": "Say why."})
 
 
-def asset_revalue(*, actor: Any, asset: Asset, entry_date: date, fair_value: Any, reason: str,
-                  appraiser: str = "", evidence: UploadedFile | None = None) -> ValueEntry:
+def asset_revalue(
+    *,
+    actor: Any,
+    asset: Asset,
+    entry_date: date,
+    fair_value: Any,
+    reason: str,
+    appraiser: str = "",
+    evidence: UploadedFile | None = None,
+) -> ValueEntry:
     """Revalue an asset to fair value (IAS 16 revaluation model).
 
     An increase first reverses revaluation losses recognised earlier in profit or loss, the rest goes to the
@@ -404,6 +478,8 @@ def asset_revalue(*, actor: Any, asset: Asset, entry_date: date, fair_value: Any
     _need_reason(reason)
     if not (appraiser or "").strip():
         raise ValidationError({"appraiser": "Name the appraiser (a person or firm)."})
+    if evidence is not None:
+        register_services.document_file_check(evidence, field="evidence")
     with transaction.atomic():
         state = _prepare_event(asset, entry_date)
         change = value - state.carrying
@@ -417,10 +493,20 @@ def asset_revalue(*, actor: Any, asset: Asset, entry_date: date, fair_value: Any
         else:
             to_reserve = -min(-change, state.reserve)
             to_profit = change - to_reserve
-        entry = _entry(asset, kind=EntryKind.REVALUATION, entry_date=entry_date, amount=change,
-                       carrying_after=value, actor=actor, reason=reason, reserve_change=to_reserve,
-                       profit_or_loss=to_profit, appraiser=appraiser, evidence=evidence,
-                       details={"previous_carrying": str(state.carrying)})
+        entry = _entry(
+            asset,
+            kind=EntryKind.REVALUATION,
+            entry_date=entry_date,
+            amount=change,
+            carrying_after=value,
+            actor=actor,
+            reason=reason,
+            reserve_change=to_reserve,
+            profit_or_loss=to_profit,
+            appraiser=appraiser,
+            evidence=evidence,
+            details={"previous_carrying": str(state.carrying)},
+        )
         _replan(asset, state, carrying=value, reason=f"Revalued on {entry_date:%Y-%m-%d}")
     return entry
 
@@ -434,13 +520,24 @@ def asset_impair(*, actor: Any, asset: Asset, entry_date: date, recoverable_amou
         state = _prepare_event(asset, entry_date)
         loss = state.carrying - recoverable
         if loss <= 0:
-            raise ValidationError({"recoverable_amount": f"An impairment needs a recoverable amount below the "
-                                                         f"carrying amount ({state.carrying:.2f})."})
+            raise ValidationError(
+                {
+                    "recoverable_amount": f"An impairment needs a recoverable amount below the "
+                    f"carrying amount ({state.carrying:.2f})."
+                }
+            )
         from_reserve = min(loss, state.reserve)
         old = state.plan
         entry = _entry(
-            asset, kind=EntryKind.IMPAIRMENT, entry_date=entry_date, amount=-loss, carrying_after=recoverable,
-            actor=actor, reason=reason, reserve_change=-from_reserve, profit_or_loss=-(loss - from_reserve),
+            asset,
+            kind=EntryKind.IMPAIRMENT,
+            entry_date=entry_date,
+            amount=-loss,
+            carrying_after=recoverable,
+            actor=actor,
+            reason=reason,
+            reserve_change=-from_reserve,
+            profit_or_loss=-(loss - from_reserve),
             details={"basis_before": _plan_dict(old), "posted_periods": state.posted_periods},
         )
         _replan(asset, state, carrying=recoverable, reason=f"Impaired on {entry_date:%Y-%m-%d}")
@@ -454,12 +551,14 @@ def asset_reverse_impairment(*, actor: Any, asset: Asset, entry_date: date, amou
     _need_reason(reason)
     with transaction.atomic():
         state = _prepare_event(asset, entry_date)
-        impairments = list(ValueEntry.objects.filter(asset=asset, kind=EntryKind.IMPAIRMENT).order_by("entry_date",
-                                                                                                       "pk"))
+        impairments = list(
+            ValueEntry.objects.filter(asset=asset, kind=EntryKind.IMPAIRMENT).order_by("entry_date", "pk")
+        )
         if not impairments:
             raise ValidationError("This asset has no impairment to reverse.")
         reversed_so_far = ValueEntry.objects.filter(asset=asset, kind=EntryKind.IMPAIRMENT_REVERSAL).aggregate(
-            s=Sum("amount"))["s"] or Decimal(0)
+            s=Sum("amount")
+        )["s"] or Decimal(0)
         outstanding = -sum((e.amount for e in impairments), Decimal(0)) - reversed_so_far
         first = impairments[0]
         before = DepreciationPlan(**_plan_kwargs(first.details["basis_before"]), asset_id=asset.pk)
@@ -467,29 +566,54 @@ def asset_reverse_impairment(*, actor: Any, asset: Asset, entry_date: date, amou
         would_have_been = before.salvage + before.depreciable_amount - plan_math.accumulated(before, k)
         cap = min(outstanding, would_have_been - state.carrying)
         if cap <= 0:
-            raise ValidationError({"amount": "Nothing can be reversed: the carrying amount is already at what it "
-                                             "would have been without the impairment."})
+            raise ValidationError(
+                {
+                    "amount": "Nothing can be reversed: the carrying amount is already at what it "
+                    "would have been without the impairment."
+                }
+            )
         if reversal > cap:
-            raise ValidationError({"amount": f"At most {cap:.2f} can be reversed: the carrying amount may not "
-                                             f"exceed what it would have been without the impairment "
-                                             f"({would_have_been:.2f})."})
+            raise ValidationError(
+                {
+                    "amount": f"At most {cap:.2f} can be reversed: the carrying amount may not "
+                    f"exceed what it would have been without the impairment "
+                    f"({would_have_been:.2f})."
+                }
+            )
         losses_in_profit = -sum((e.profit_or_loss for e in impairments), Decimal(0))
         to_profit = min(reversal, max(Decimal(0), losses_in_profit - _reversed_to_profit(asset)))
         carrying = state.carrying + reversal
-        entry = _entry(asset, kind=EntryKind.IMPAIRMENT_REVERSAL, entry_date=entry_date, amount=reversal,
-                       carrying_after=carrying, actor=actor, reason=reason, reserve_change=reversal - to_profit,
-                       profit_or_loss=to_profit, details={"cap": str(cap)})
+        entry = _entry(
+            asset,
+            kind=EntryKind.IMPAIRMENT_REVERSAL,
+            entry_date=entry_date,
+            amount=reversal,
+            carrying_after=carrying,
+            actor=actor,
+            reason=reason,
+            reserve_change=reversal - to_profit,
+            profit_or_loss=to_profit,
+            details={"cap": str(cap)},
+        )
         _replan(asset, state, carrying=carrying, reason=f"Impairment reversed on {entry_date:%Y-%m-%d}")
     return entry
 
 
 def _reversed_to_profit(asset: Asset) -> Decimal:
     return ValueEntry.objects.filter(asset=asset, kind=EntryKind.IMPAIRMENT_REVERSAL).aggregate(
-        s=Sum("profit_or_loss"))["s"] or Decimal(0)
+        s=Sum("profit_or_loss")
+    )["s"] or Decimal(0)
 
 
-def asset_improve(*, actor: Any, asset: Asset, entry_date: date, added_cost: Any, reason: str,
-                  new_useful_life_months: int | None = None) -> ValueEntry:
+def asset_improve(
+    *,
+    actor: Any,
+    asset: Asset,
+    entry_date: date,
+    added_cost: Any,
+    reason: str,
+    new_useful_life_months: int | None = None,
+) -> ValueEntry:
     """Capitalise an improvement: the cost is added to the carrying amount and depreciated over the remaining
     (or a new) life from the improvement's month."""
     _require_finance(actor)
@@ -498,15 +622,33 @@ def asset_improve(*, actor: Any, asset: Asset, entry_date: date, added_cost: Any
     with transaction.atomic():
         state = _prepare_event(asset, entry_date)
         carrying = state.carrying + added
-        entry = _entry(asset, kind=EntryKind.IMPROVEMENT, entry_date=entry_date, amount=added,
-                       carrying_after=carrying, actor=actor, reason=reason)
-        _replan(asset, state, carrying=carrying, reason=f"Improved on {entry_date:%Y-%m-%d}",
-                new_life=new_useful_life_months)
+        entry = _entry(
+            asset,
+            kind=EntryKind.IMPROVEMENT,
+            entry_date=entry_date,
+            amount=added,
+            carrying_after=carrying,
+            actor=actor,
+            reason=reason,
+        )
+        _replan(
+            asset,
+            state,
+            carrying=carrying,
+            reason=f"Improved on {entry_date:%Y-%m-%d}",
+            new_life=new_useful_life_months,
+        )
     return entry
 
 
-def plan_change(*, actor: Any, asset: Asset, useful_life_months: int | None = None,
-                salvage_value: Decimal | None = None, effective: date | None = None) -> DepreciationPlan | None:
+def plan_change(
+    *,
+    actor: Any,
+    asset: Asset,
+    useful_life_months: int | None = None,
+    salvage_value: Decimal | None = None,
+    effective: date | None = None,
+) -> DepreciationPlan | None:
     """A new useful life or salvage value re-plans the periods not yet posted (called by the register's
     asset_update when finance changes those fields). Nothing happens for an asset without a plan yet."""
     plan = DepreciationPlan.objects.filter(asset=asset).first()
@@ -523,14 +665,25 @@ def plan_change(*, actor: Any, asset: Asset, useful_life_months: int | None = No
             used = plan_math.index_of(DepreciationPlan(start_period=_service_start(asset, plan)), event_period) - 1
             new_life = useful_life_months - used
             if new_life < 1:
-                raise ValidationError({"useful_life_months": f"The asset has already been in service for {used} "
-                                                             "months; the new life must be longer than that."})
+                raise ValidationError(
+                    {
+                        "useful_life_months": f"The asset has already been in service for {used} "
+                        "months; the new life must be longer than that."
+                    }
+                )
         carrying = state.carrying
         if salvage_value is not None and salvage_value > carrying:
-            raise ValidationError({"salvage_value": f"The salvage value cannot be above the carrying amount "
-                                                    f"({carrying:.2f})."})
-        return _replan(asset, state, carrying=carrying, reason="Useful life or salvage changed",
-                       new_life=new_life, new_salvage=salvage_value)
+            raise ValidationError(
+                {"salvage_value": f"The salvage value cannot be above the carrying amount ({carrying:.2f})."}
+            )
+        return _replan(
+            asset,
+            state,
+            carrying=carrying,
+            reason="Useful life or salvage changed",
+            new_life=new_life,
+            new_salvage=salvage_value,
+        )
 
 
 def _service_start(asset: Asset, plan: DepreciationPlan) -> date:
@@ -547,23 +700,36 @@ def disposal_post(*, actor: Any, asset: Asset, disposal: Disposal) -> ValueEntry
     if plan is None:
         if asset.in_service_date is None:
             carrying = asset.acquisition_cost
-            return _entry(asset, kind=EntryKind.DISPOSAL, entry_date=disposal.disposal_date, amount=-carrying,
-                          carrying_after=Decimal(0), actor=actor, reason=disposal.reason,
-                          profit_or_loss=disposal.proceeds - carrying,
-                          details={"proceeds": str(disposal.proceeds), "book_value": str(carrying)})
+            return _entry(
+                asset,
+                kind=EntryKind.DISPOSAL,
+                entry_date=disposal.disposal_date,
+                amount=-carrying,
+                carrying_after=Decimal(0),
+                actor=actor,
+                reason=disposal.reason,
+                profit_or_loss=disposal.proceeds - carrying,
+                details={"proceeds": str(disposal.proceeds), "book_value": str(carrying)},
+            )
         plan = plan_for_disposal(asset)
     period = _first_of_month(disposal.disposal_date)
     last = ValueEntry.objects.filter(asset=asset, kind=EntryKind.DEPRECIATION).aggregate(m=Max("period"))["m"]
     if last is not None and period <= last:
-        raise ValidationError({"disposal_date": f"Depreciation is already posted through {last:%B %Y}; the disposal "
-                                                "must be dated after that."})
+        raise ValidationError(
+            {
+                "disposal_date": f"Depreciation is already posted through {last:%B %Y}; the disposal "
+                "must be dated after that."
+            }
+        )
     previous = schedule.add_months(period, -1)
     if previous >= plan.start_period:
         posting.post_plans_python([plan], previous, actor_id=_actor_id(actor))
     carrying = _carrying_amount(asset)
     partial = Decimal(0)
-    if plan.method not in (DepreciationMethod.NONE, DepreciationMethod.UNITS_OF_PRODUCTION) and \
-            period >= plan.start_period:
+    if (
+        plan.method not in (DepreciationMethod.NONE, DepreciationMethod.UNITS_OF_PRODUCTION)
+        and period >= plan.start_period
+    ):
         k = plan_math.index_of(plan, period)
         days = schedule.period_end(period).day
         fraction = Fraction(disposal.disposal_date.day, days)
@@ -573,22 +739,40 @@ def disposal_post(*, actor: Any, asset: Asset, disposal: Disposal) -> ValueEntry
             partial = accumulated_at - accumulated_before
     if partial > 0:
         carrying -= partial
-        _entry(asset, kind=EntryKind.DEPRECIATION, entry_date=disposal.disposal_date, amount=-partial,
-               carrying_after=carrying, actor=actor, profit_or_loss=-partial,
-               reason=f"Depreciation to the disposal date ({disposal.disposal_date:%d %b %Y})")
+        _entry(
+            asset,
+            kind=EntryKind.DEPRECIATION,
+            entry_date=disposal.disposal_date,
+            amount=-partial,
+            carrying_after=carrying,
+            actor=actor,
+            profit_or_loss=-partial,
+            reason=f"Depreciation to the disposal date ({disposal.disposal_date:%d %b %Y})",
+        )
     reserve = _reserve(asset)
-    return _entry(asset, kind=EntryKind.DISPOSAL, entry_date=disposal.disposal_date, amount=-carrying,
-                  carrying_after=Decimal(0), actor=actor, reason=disposal.reason,
-                  reserve_change=-reserve, profit_or_loss=disposal.proceeds - carrying,
-                  details={"proceeds": str(disposal.proceeds), "book_value": str(carrying),
-                           "method": disposal.method, "reserve_released": str(reserve)})
+    return _entry(
+        asset,
+        kind=EntryKind.DISPOSAL,
+        entry_date=disposal.disposal_date,
+        amount=-carrying,
+        carrying_after=Decimal(0),
+        actor=actor,
+        reason=disposal.reason,
+        reserve_change=-reserve,
+        profit_or_loss=disposal.proceeds - carrying,
+        details={
+            "proceeds": str(disposal.proceeds),
+            "book_value": str(carrying),
+            "method": disposal.method,
+            "reserve_released": str(reserve),
+        },
+    )
 
 
 def plan_for_disposal(asset: Asset) -> DepreciationPlan:
     row = Asset.objects.filter(pk=asset.pk).values(*plan_math.INPUT_FIELDS).get()
     try:
-        plan = plan_math.new_plan(plan_math.inputs_from_row(row, _units_at_start([asset.pk]).get(asset.pk,
-                                                                                                Decimal(0))))
+        plan = plan_math.new_plan(plan_math.inputs_from_row(row, _units_at_start([asset.pk]).get(asset.pk, Decimal(0))))
     except plan_math.PlanInputError as exc:
         raise ValidationError(f"This asset cannot be valued for disposal: {exc}") from None
     plan.save(force_insert=True)
@@ -618,9 +802,17 @@ def value_entry_correct(*, actor: Any, entry: ValueEntry, correct_amount: Any, r
         carrying = _carrying_amount(asset) + delta
         if carrying < 0:
             raise ValidationError({"correct_amount": "The carrying amount would go below zero."})
-        correction = _entry(asset, kind=EntryKind.CORRECTION, entry_date=timezone.localdate(), amount=delta,
-                            carrying_after=carrying, actor=actor, reason=reason, profit_or_loss=delta,
-                            corrects=entry)
+        correction = _entry(
+            asset,
+            kind=EntryKind.CORRECTION,
+            entry_date=timezone.localdate(),
+            amount=delta,
+            carrying_after=carrying,
+            actor=actor,
+            reason=reason,
+            profit_or_loss=delta,
+            corrects=entry,
+        )
         plan = DepreciationPlan.objects.filter(asset=asset).first()
         if plan is not None:
             last = ValueEntry.objects.filter(asset=asset, kind=EntryKind.DEPRECIATION).aggregate(m=Max("period"))["m"]
@@ -631,15 +823,36 @@ def value_entry_correct(*, actor: Any, entry: ValueEntry, correct_amount: Any, r
 
 
 def _plan_dict(plan: DepreciationPlan) -> dict[str, Any]:
-    fields = ("currency", "minor_units", "method", "start_period", "depreciable_amount", "salvage", "life_months",
-              "first_fraction", "declining_factor", "total_units", "units_at_basis", "switch_period",
-              "switch_amount", "period_count")
+    fields = (
+        "currency",
+        "minor_units",
+        "method",
+        "start_period",
+        "depreciable_amount",
+        "salvage",
+        "life_months",
+        "first_fraction",
+        "declining_factor",
+        "total_units",
+        "units_at_basis",
+        "switch_period",
+        "switch_amount",
+        "period_count",
+    )
     return {f: (str(getattr(plan, f)) if getattr(plan, f) is not None else None) for f in fields}
 
 
 def _plan_kwargs(data: dict[str, Any]) -> dict[str, Any]:
-    decimals = {"depreciable_amount", "salvage", "life_months", "first_fraction", "declining_factor", "total_units",
-                "units_at_basis", "switch_amount"}
+    decimals = {
+        "depreciable_amount",
+        "salvage",
+        "life_months",
+        "first_fraction",
+        "declining_factor",
+        "total_units",
+        "units_at_basis",
+        "switch_amount",
+    }
     ints = {"minor_units", "switch_period", "period_count"}
     out: dict[str, Any] = {}
     for key, value in data.items():
@@ -654,4 +867,3 @@ def _plan_kwargs(data: dict[str, Any]) -> dict[str, Any]:
         else:
             out[key] = value
     return out
-

@@ -44,9 +44,7 @@ RUNS_PAGE_SIZE = 25
 FAILURES_PAGE_SIZE = 100
 
 
-def can_view_runs(user: Any) -> bool:
-    """Finance staff and auditors (and superusers) see the valuation runs."""
-    return roles.is_finance(user) or roles.has_role(user, roles.AUDITOR)
+can_view_runs = roles.can_view_valuations
 
 
 # --------------------------------------------------------------------------------------------------

@@ -42,6 +42,11 @@ def is_finance(user: Any) -> bool:
     return bool(getattr(user, "is_superuser", False)) or has_role(user, FINANCE)
 
 
+def can_view_valuations(user: Any) -> bool:
+    """Finance staff, auditors and superusers see the valuation runs and the whole ledger."""
+    return is_finance(user) or has_role(user, AUDITOR)
+
+
 def is_facility_manager(user: Any) -> bool:
     return has_role(user, FACILITY_MANAGER)
 
@@ -71,24 +76,62 @@ def roles_context(request: Any) -> dict[str, Any]:
 # Site scoping and field-level rules live in assetreg.access; these only open the admin screens a role needs.
 ROLE_PERMISSIONS: dict[str, dict[str, dict[str, str]]] = {
     FACILITY_MANAGER: {
-        "assetreg": {"asset": "vcad", "site": "v", "location": "vcad", "category": "v", "assetdocument": "vcad",
-                     "statuschange": "v", "disposal": "v", "warrantyalert": "v", "meterreading": "v"},
+        "assetreg": {
+            "asset": "vcad",
+            "site": "v",
+            "location": "vcad",
+            "category": "v",
+            "assetdocument": "vcad",
+            "statuschange": "v",
+            "disposal": "v",
+            "warrantyalert": "v",
+            "meterreading": "v",
+        },
     },
     TECHNICIAN: {
-        "assetreg": {"asset": "v", "site": "v", "location": "v", "category": "v", "assetdocument": "v",
-                     "meterreading": "v"},
+        "assetreg": {
+            "asset": "v",
+            "site": "v",
+            "location": "v",
+            "category": "v",
+            "assetdocument": "v",
+            "meterreading": "v",
+        },
     },
     FINANCE: {
-        "assetreg": {"asset": "vc", "site": "v", "location": "v", "category": "vca", "assetdocument": "v",
-                     "statuschange": "v", "disposal": "v", "warrantyalert": "v", "historicalasset": "v",
-                     "meterreading": "v"},
-        "django_celery_beat": {"periodictask": "vc", "crontabschedule": "v", "intervalschedule": "v",
-                               "solarschedule": "v", "clockedschedule": "v"},
+        "assetreg": {
+            "asset": "vc",
+            "site": "v",
+            "location": "v",
+            "category": "vca",
+            "assetdocument": "v",
+            "statuschange": "v",
+            "disposal": "v",
+            "warrantyalert": "v",
+            "historicalasset": "v",
+            "meterreading": "v",
+        },
+        "django_celery_beat": {
+            "periodictask": "vc",
+            "crontabschedule": "v",
+            "intervalschedule": "v",
+            "solarschedule": "v",
+            "clockedschedule": "v",
+        },
     },
     AUDITOR: {
-        "assetreg": {"asset": "v", "site": "v", "location": "v", "category": "v", "assetdocument": "v",
-                     "statuschange": "v", "disposal": "v", "warrantyalert": "v", "historicalasset": "v",
-                     "meterreading": "v"},
+        "assetreg": {
+            "asset": "v",
+            "site": "v",
+            "location": "v",
+            "category": "v",
+            "assetdocument": "v",
+            "statuschange": "v",
+            "disposal": "v",
+            "warrantyalert": "v",
+            "historicalasset": "v",
+            "meterreading": "v",
+        },
     },
 }
 _ACTIONS = {"v": "view", "c": "change", "a": "add", "d": "delete"}

@@ -94,8 +94,9 @@ class AssetFactory(factory.django.DjangoModelFactory):
     class Params:
         building = factory.Trait(
             kind=AssetKind.BUILDING,
-            category=factory.SubFactory(CategoryFactory, name="Office buildings", kind=AssetKind.BUILDING,
-                                        default_useful_life_months=480),
+            category=factory.SubFactory(
+                CategoryFactory, name="Office buildings", kind=AssetKind.BUILDING, default_useful_life_months=480
+            ),
             name=factory.Sequence(lambda n: f"Block {n}"),
             asset_tag=factory.Sequence(lambda n: f"BLD-{n:05d}"),
             manufacturer="",

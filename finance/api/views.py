@@ -78,7 +78,7 @@ class ValuationRunAccess(HasRole):
         self.message = RUNS_FORBIDDEN_MESSAGE
         user = request.user
         if request.method in SAFE_METHODS:
-            return roles.is_finance(user) or roles.has_role(user, roles.AUDITOR)
+            return roles.can_view_valuations(user)
         return access.can_write_financials(user)
 
 

@@ -19,8 +19,14 @@ def csv_text(*rows: dict, columns: tuple[str, ...] = csv_io.COLUMNS) -> str:
 def pump_row(**overrides: str) -> dict:
     """A valid new equipment row at HQ (category "Pumps", which the `world` fixture creates)."""
     row = {
-        "asset_tag": "HQ-NEW-1", "name": "Circulation pump", "kind": "equipment", "category": "Pumps",
-        "site": "HQ", "acquisition_date": "2024-03-01", "acquisition_cost": "2500.00", "currency": "EUR",
+        "asset_tag": "HQ-NEW-1",
+        "name": "Circulation pump",
+        "kind": "equipment",
+        "category": "Pumps",
+        "site": "HQ",
+        "acquisition_date": "2024-03-01",
+        "acquisition_cost": "2500.00",
+        "currency": "EUR",
         "manufacturer": "Wilo",
     }
     row.update(overrides)

@@ -224,8 +224,13 @@ def test_fast_declining_switch_agrees_with_the_exact_walk(cost_cents, salvage_sh
     cost = Decimal(cost_cents) / 100
     salvage = (cost * salvage_share / 100).quantize(Decimal("0.01"))
     basis = basis_for(
-        currency="EUR", method=DepreciationMethod.DECLINING_BALANCE, in_service_date=date(2024, 2, day),
-        cost=cost, salvage=salvage, life_months=life, convention=FirstPeriodConvention.DAILY_PRO_RATA,
+        currency="EUR",
+        method=DepreciationMethod.DECLINING_BALANCE,
+        in_service_date=date(2024, 2, day),
+        cost=cost,
+        salvage=salvage,
+        life_months=life,
+        convention=FirstPeriodConvention.DAILY_PRO_RATA,
         declining_factor=factor,
     )
     assert _declining_switch(basis) == _declining_switch_walk(basis)

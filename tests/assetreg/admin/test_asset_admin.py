@@ -116,7 +116,9 @@ def test_a_stale_admin_save_is_refused_instead_of_overwriting(world, admin_clien
     assert "Someone else changed this asset" in response.text
     asset = Asset.objects.get(pk=world.home_asset.pk)
     assert (asset.acquisition_cost, asset.salvage_value, asset.version) == (
-        Decimal("12000.0000"), Decimal("500.0000"), 2
+        Decimal("12000.0000"),
+        Decimal("500.0000"),
+        2,
     )
 
 
@@ -135,8 +137,14 @@ def test_superuser_adds_an_asset_through_the_service(world, admin_client_for):
     client = admin_client_for(world.admin)
     page = client.get(reverse("admin:assetreg_asset_add"))
     data = form_data(
-        page, asset_tag="hq-pump-2", name="Spare pump", kind="equipment",
-        category=world.home_asset.category, site=world.home, manufacturer="KSB", acquisition_cost="1000",
+        page,
+        asset_tag="hq-pump-2",
+        name="Spare pump",
+        kind="equipment",
+        category=world.home_asset.category,
+        site=world.home,
+        manufacturer="KSB",
+        acquisition_cost="1000",
     )
 
     response = client.post(reverse("admin:assetreg_asset_add"), data)
@@ -202,7 +210,11 @@ def test_status_change_inline_and_disposed_asset_are_read_only(world, admin_clie
     asset = AssetFactory(site=world.home, status=AssetStatus.IN_SERVICE)
     services.asset_transition(actor=world.admin, asset=asset, to_status=AssetStatus.OUT_OF_SERVICE, reason="Worn")
     services.asset_dispose(
-        actor=world.admin, asset=asset, disposal_date=asset.in_service_date, method="scrap", proceeds="0",
+        actor=world.admin,
+        asset=asset,
+        disposal_date=asset.in_service_date,
+        method="scrap",
+        proceeds="0",
         reason="Scrapped",
     )
     client = admin_client_for(world.finance)

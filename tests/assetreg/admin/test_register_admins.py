@@ -20,10 +20,15 @@ pytestmark = pytest.mark.django_db
 def test_administrator_adds_a_site_with_members_and_a_location(world, admin_client_for):
     client = admin_client_for(world.admin)
     add = reverse("admin:assetreg_site_add")
-    data = form_data(client.get(add), code="PORT", name="Harbour", address="Quay 1",
-                     members=[world.technician.pk])
-    data.update({"locations-TOTAL_FORMS": "1", "locations-0-kind": LocationKind.BUILDING,
-                 "locations-0-code": "B1", "locations-0-name": "Warehouse"})
+    data = form_data(client.get(add), code="PORT", name="Harbour", address="Quay 1", members=[world.technician.pk])
+    data.update(
+        {
+            "locations-TOTAL_FORMS": "1",
+            "locations-0-kind": LocationKind.BUILDING,
+            "locations-0-code": "B1",
+            "locations-0-name": "Warehouse",
+        }
+    )
 
     response = client.post(add, data)
 
@@ -62,8 +67,7 @@ def test_location_save_goes_through_the_service_rules(world, admin_client_for):
     building = LocationFactory(site=world.home, code="B1", name="Main block")
     client = admin_client_for(world.admin)
     add = reverse("admin:assetreg_location_add")
-    data = form_data(client.get(add), site=world.away, kind=LocationKind.ROOM, code="R1", name="Room",
-                     parent=building)
+    data = form_data(client.get(add), site=world.away, kind=LocationKind.ROOM, code="R1", name="Room", parent=building)
 
     response = client.post(add, data)
 

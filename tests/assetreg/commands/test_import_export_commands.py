@@ -81,8 +81,9 @@ def test_dry_run_writes_nothing(world, tmp_path):
 def test_bad_rows_are_printed_with_their_line_and_the_command_fails(world, tmp_path):
     path = tmp_path / "bad.csv"
     path.write_text(
-        csv_text(pump_row(asset_tag="NEW-1"), pump_row(asset_tag="NEW-2", site="DEPOT", acquisition_cost="",
-                                                        currency="")),
+        csv_text(
+            pump_row(asset_tag="NEW-1"), pump_row(asset_tag="NEW-2", site="DEPOT", acquisition_cost="", currency="")
+        ),
         encoding="utf-8",
     )
     err = io.StringIO()

@@ -18,8 +18,9 @@ def vehicle_data(world, **overrides):
         "asset_tag": "veh-0001",
         "name": "Delivery van",
         "kind": AssetKind.VEHICLE,
-        "category": CategoryFactory(name="Vans", kind=AssetKind.VEHICLE, default_useful_life_months=72,
-                                    default_salvage_percent=Decimal("15")),
+        "category": CategoryFactory(
+            name="Vans", kind=AssetKind.VEHICLE, default_useful_life_months=72, default_salvage_percent=Decimal("15")
+        ),
         "site": world.home,
         "vin": "wvwzzz1jzxw000001",
         "plate": "ab-12-cd",
@@ -59,8 +60,12 @@ def test_kind_specific_data_is_validated_for_its_kind(world, overrides, field):
 
 def test_building_needs_an_address_and_a_plausible_year(world):
     data = {
-        "asset_tag": "BLD-9", "name": "Warehouse", "kind": AssetKind.BUILDING, "site": world.home,
-        "category": CategoryFactory(name="Warehouses", kind=AssetKind.BUILDING), "year_built": 3001,
+        "asset_tag": "BLD-9",
+        "name": "Warehouse",
+        "kind": AssetKind.BUILDING,
+        "site": world.home,
+        "category": CategoryFactory(name="Warehouses", kind=AssetKind.BUILDING),
+        "year_built": 3001,
     }
     with pytest.raises(ValidationError) as excinfo:
         services.asset_create(actor=world.facility_manager, data=data)
@@ -78,9 +83,7 @@ def test_category_of_another_kind_is_refused(world):
 
 def test_facility_manager_cannot_set_financial_fields(world):
     with pytest.raises(ValidationError) as excinfo:
-        services.asset_create(
-            actor=world.facility_manager, data=vehicle_data(world, acquisition_cost=Decimal("30000"))
-        )
+        services.asset_create(actor=world.facility_manager, data=vehicle_data(world, acquisition_cost=Decimal("30000")))
     assert excinfo.value.message_dict["acquisition_cost"] == ["Only finance staff may set this field."]
 
 
@@ -107,8 +110,10 @@ def test_finance_cannot_change_register_fields(world):
 def test_salvage_above_cost_and_negative_cost_are_refused(world):
     with pytest.raises(ValidationError) as excinfo:
         services.asset_update(
-            actor=world.finance, asset=world.home_asset,
-            data={"acquisition_cost": Decimal("100"), "salvage_value": Decimal("200")}, expected_version=None,
+            actor=world.finance,
+            asset=world.home_asset,
+            data={"acquisition_cost": Decimal("100"), "salvage_value": Decimal("200")},
+            expected_version=None,
         )
     assert "salvage_value" in excinfo.value.message_dict
     with pytest.raises(ValidationError) as excinfo:

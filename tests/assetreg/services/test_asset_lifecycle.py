@@ -79,8 +79,12 @@ def test_disposal_records_method_and_proceeds_and_makes_the_asset_read_only(worl
     asset = AssetFactory(site=world.home, status=AssetStatus.OUT_OF_SERVICE)
 
     disposal = services.asset_dispose(
-        actor=world.facility_manager, asset=asset, disposal_date=date.today(), method="sale",
-        proceeds="1500.50", reason="Sold at auction",
+        actor=world.facility_manager,
+        asset=asset,
+        disposal_date=date.today(),
+        method="sale",
+        proceeds="1500.50",
+        reason="Sold at auction",
     )
 
     asset.refresh_from_db()
@@ -94,8 +98,12 @@ def test_disposal_before_in_service_is_refused(world):
     asset = AssetFactory(site=world.home, status=AssetStatus.OUT_OF_SERVICE, in_service_date=date(2023, 5, 1))
     with pytest.raises(ValidationError) as excinfo:
         services.asset_dispose(
-            actor=world.facility_manager, asset=asset, disposal_date=date(2023, 4, 30), method="scrap",
-            proceeds="0", reason="Scrapped",
+            actor=world.facility_manager,
+            asset=asset,
+            disposal_date=date(2023, 4, 30),
+            method="scrap",
+            proceeds="0",
+            reason="Scrapped",
         )
     assert "disposal_date" in excinfo.value.message_dict
     asset.refresh_from_db()
@@ -105,8 +113,11 @@ def test_disposal_before_in_service_is_refused(world):
 def test_future_transition_date_is_refused(world):
     with pytest.raises(ValidationError) as excinfo:
         services.asset_transition(
-            actor=world.facility_manager, asset=world.home_asset, to_status=AssetStatus.UNDER_MAINTENANCE,
-            reason="Planned stop", effective_date=date.today() + timedelta(days=3),
+            actor=world.facility_manager,
+            asset=world.home_asset,
+            to_status=AssetStatus.UNDER_MAINTENANCE,
+            reason="Planned stop",
+            effective_date=date.today() + timedelta(days=3),
         )
     assert "effective_date" in excinfo.value.message_dict
 

@@ -76,8 +76,14 @@ def test_dry_run_lists_every_bad_row_with_its_line_and_writes_nothing(world):
 def test_one_bad_row_means_nothing_is_written(world):
     text = csv_text(
         pump_row(asset_tag="GOOD-1"),
-        {"asset_tag": "HQ-PUMP-1", "name": "Renamed", "kind": "equipment", "category": "Pumps", "site": "HQ",
-         "manufacturer": "Grundfos"},
+        {
+            "asset_tag": "HQ-PUMP-1",
+            "name": "Renamed",
+            "kind": "equipment",
+            "category": "Pumps",
+            "site": "HQ",
+            "manufacturer": "Grundfos",
+        },
         pump_row(asset_tag="BAD-1", acquisition_cost="-5"),
     )
 
@@ -92,9 +98,16 @@ def test_one_bad_row_means_nothing_is_written(world):
 def test_export_then_import_reports_every_row_unchanged(world):
     building = AssetFactory(building=True, site=world.home, notes='Roof "B", see plan\nline two', address="1 Quay")
     room = LocationFactory(site=world.home, code="B1")
-    AssetFactory(vehicle=True, site=world.away, custodian=world.outsider, name="=HYPERLINK(\"x\")")
-    AssetFactory(site=world.home, location=room, parent=world.home_asset, department="-Facilities",
-                 depreciation_method="none", useful_life_months=None, serial_number="+44")
+    AssetFactory(vehicle=True, site=world.away, custodian=world.outsider, name='=HYPERLINK("x")')
+    AssetFactory(
+        site=world.home,
+        location=room,
+        parent=world.home_asset,
+        department="-Facilities",
+        depreciation_method="none",
+        useful_life_months=None,
+        serial_number="+44",
+    )
     AssetFactory(site=world.home, name="'=already quoted'", warranty_end=date(2030, 1, 1))
     world.outsider.is_active = False  # the custodian has left since; the row still says who held the van
     world.outsider.save()

@@ -59,10 +59,16 @@ def test_the_ledger_is_searched_by_asset_tag(world, logged_in, posted_2024):
 def test_revalue_appends_an_entry_and_returns_to_the_assets_ledger(world, logged_in, posted_2024):
     client = logged_in(world.finance)
 
-    response = client.post(reverse("admin:finance_valueentry_revalue"), {
-        "asset_tag": "tb-1", "entry_date": "2025-01-10", "fair_value": "9160.00", "appraiser": "Knight Frank",
-        "reason": "Market appraisal",
-    })
+    response = client.post(
+        reverse("admin:finance_valueentry_revalue"),
+        {
+            "asset_tag": "tb-1",
+            "entry_date": "2025-01-10",
+            "fair_value": "9160.00",
+            "appraiser": "Knight Frank",
+            "reason": "Market appraisal",
+        },
+    )
 
     assert response.status_code == 302 and response.url == ledger_of("TB-1")
     entry = ValueEntry.objects.get(kind=EntryKind.REVALUATION)
@@ -79,9 +85,16 @@ def test_the_revalue_form_shows_the_assets_book_value_first(world, logged_in, po
 
 
 def test_a_revaluation_inside_a_posted_month_is_a_form_error(world, logged_in, posted_2024):
-    response = logged_in(world.finance).post(reverse("admin:finance_valueentry_revalue"), {
-        "asset_tag": "TB-1", "entry_date": "2024-06-15", "fair_value": "9000", "appraiser": "A", "reason": "Late",
-    })
+    response = logged_in(world.finance).post(
+        reverse("admin:finance_valueentry_revalue"),
+        {
+            "asset_tag": "TB-1",
+            "entry_date": "2024-06-15",
+            "fair_value": "9000",
+            "appraiser": "A",
+            "reason": "Late",
+        },
+    )
 
     assert response.status_code == 200
     assert "falls in a posted period" in response.context["form"].errors["entry_date"][0]
@@ -89,42 +102,73 @@ def test_a_revaluation_inside_a_posted_month_is_a_form_error(world, logged_in, p
 
 
 def test_an_unknown_tag_is_a_form_error(world, logged_in):
-    response = logged_in(world.finance).post(reverse("admin:finance_valueentry_impair"), {
-        "asset_tag": "NOPE-9", "entry_date": "2025-01-10", "recoverable_amount": "1", "reason": "x",
-    })
+    response = logged_in(world.finance).post(
+        reverse("admin:finance_valueentry_impair"),
+        {
+            "asset_tag": "NOPE-9",
+            "entry_date": "2025-01-10",
+            "recoverable_amount": "1",
+            "reason": "x",
+        },
+    )
 
     assert response.context["form"].errors["asset_tag"] == ["There is no asset tagged NOPE-9."]
 
 
 def test_an_impairment_above_the_carrying_amount_is_a_form_error(world, logged_in, posted_2024):
-    response = logged_in(world.finance).post(reverse("admin:finance_valueentry_impair"), {
-        "asset_tag": "TB-1", "entry_date": "2025-01-10", "recoverable_amount": "9000", "reason": "Flood",
-    })
+    response = logged_in(world.finance).post(
+        reverse("admin:finance_valueentry_impair"),
+        {
+            "asset_tag": "TB-1",
+            "entry_date": "2025-01-10",
+            "recoverable_amount": "9000",
+            "reason": "Flood",
+        },
+    )
 
     assert "below the carrying amount" in response.context["form"].errors["recoverable_amount"][0]
 
 
 def test_a_capital_improvement_is_added_to_the_carrying_amount(world, logged_in, posted_2024):
-    response = logged_in(world.finance).post(reverse("admin:finance_valueentry_improve"), {
-        "asset_tag": "TB-1", "entry_date": "2025-01-10", "added_cost": "1200", "reason": "New motor",
-    })
+    response = logged_in(world.finance).post(
+        reverse("admin:finance_valueentry_improve"),
+        {
+            "asset_tag": "TB-1",
+            "entry_date": "2025-01-10",
+            "added_cost": "1200",
+            "reason": "New motor",
+        },
+    )
 
     assert response.status_code == 302
     assert ValueEntry.objects.get(kind=EntryKind.IMPROVEMENT).carrying_after == Decimal("9400.00")
 
 
 def test_reversing_without_an_impairment_is_a_form_error(world, logged_in, posted_2024):
-    response = logged_in(world.finance).post(reverse("admin:finance_valueentry_reverse_impairment"), {
-        "asset_tag": "TB-1", "entry_date": "2025-01-10", "amount": "100", "reason": "Recovered",
-    })
+    response = logged_in(world.finance).post(
+        reverse("admin:finance_valueentry_reverse_impairment"),
+        {
+            "asset_tag": "TB-1",
+            "entry_date": "2025-01-10",
+            "amount": "100",
+            "reason": "Recovered",
+        },
+    )
 
     assert response.context["form"].non_field_errors() == ["This asset has no impairment to reverse."]
 
 
 def test_disposing_of_an_asset_still_in_service_is_a_form_error(world, logged_in, textbook_asset):
-    response = logged_in(world.finance).post(reverse("admin:finance_valueentry_dispose"), {
-        "asset_tag": "TB-1", "disposal_date": "2025-01-10", "method": "sale", "proceeds": "5000", "reason": "Sold",
-    })
+    response = logged_in(world.finance).post(
+        reverse("admin:finance_valueentry_dispose"),
+        {
+            "asset_tag": "TB-1",
+            "disposal_date": "2025-01-10",
+            "method": "sale",
+            "proceeds": "5000",
+            "reason": "Sold",
+        },
+    )
 
     assert response.status_code == 200
     assert "cannot become disposed" in response.context["form"].errors["asset_tag"][0]
@@ -135,9 +179,16 @@ def test_disposing_of_an_asset_still_in_service_is_a_form_error(world, logged_in
 def test_disposing_of_an_asset_out_of_service_records_the_gain_or_loss(world, logged_in):
     make_asset(world, asset_tag="OLD-1", status=AssetStatus.OUT_OF_SERVICE)
 
-    response = logged_in(world.finance).post(reverse("admin:finance_valueentry_dispose"), {
-        "asset_tag": "OLD-1", "disposal_date": "2025-01-31", "method": "sale", "proceeds": "9000", "reason": "Sold",
-    })
+    response = logged_in(world.finance).post(
+        reverse("admin:finance_valueentry_dispose"),
+        {
+            "asset_tag": "OLD-1",
+            "disposal_date": "2025-01-31",
+            "method": "sale",
+            "proceeds": "9000",
+            "reason": "Sold",
+        },
+    )
 
     assert response.status_code == 302 and response.url == ledger_of("OLD-1")
     assert Asset.objects.get(asset_tag="OLD-1").status == AssetStatus.DISPOSED
@@ -148,9 +199,13 @@ def test_disposing_of_an_asset_out_of_service_records_the_gain_or_loss(world, lo
 def test_a_depreciation_entry_is_corrected_by_a_new_entry(world, logged_in, posted_2024):
     entry = ValueEntry.objects.get(asset__asset_tag="TB-1", period=date(2024, 12, 1))
 
-    response = logged_in(world.finance).post(reverse("admin:finance_valueentry_correct", args=[entry.pk]), {
-        "correct_amount": "100", "reason": "Wrong rate in December",
-    })
+    response = logged_in(world.finance).post(
+        reverse("admin:finance_valueentry_correct", args=[entry.pk]),
+        {
+            "correct_amount": "100",
+            "reason": "Wrong rate in December",
+        },
+    )
 
     assert response.status_code == 302
     correction = ValueEntry.objects.get(kind=EntryKind.CORRECTION)
@@ -160,8 +215,9 @@ def test_a_depreciation_entry_is_corrected_by_a_new_entry(world, logged_in, post
 
 
 @pytest.mark.parametrize("form", VALUE_FORMS)
-def test_a_facility_manager_with_admin_access_cannot_use_the_value_forms(world, logged_in, staff_facility_manager,
-                                                                         textbook_asset, form):
+def test_a_facility_manager_with_admin_access_cannot_use_the_value_forms(
+    world, logged_in, staff_facility_manager, textbook_asset, form
+):
     client = logged_in(staff_facility_manager)
     url = reverse(f"admin:finance_valueentry_{form}")
 

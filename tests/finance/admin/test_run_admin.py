@@ -30,8 +30,13 @@ def test_finance_sees_runs_with_progress_totals_and_who_asked(world, logged_in, 
 
 
 def test_a_running_run_shows_how_far_it_got(world, logged_in):
-    DepreciationRun.objects.create(period=date(2026, 10, 1), status=RunStatus.RUNNING, total_assets=200,
-                                   processed_assets=50, requested_by=world.finance)
+    DepreciationRun.objects.create(
+        period=date(2026, 10, 1),
+        status=RunStatus.RUNNING,
+        total_assets=200,
+        processed_assets=50,
+        requested_by=world.finance,
+    )
 
     page = logged_in(world.finance).get(reverse(RUNS)).text
 
@@ -49,7 +54,7 @@ def test_post_a_month_starts_a_run_and_links_it(world, logged_in, textbook_asset
     assert (run.period, run.trigger, run.requested_by) == (date(2024, 6, 1), "manual", world.finance)
     assert enqueued, "the chunk tasks are sent to the workers once the run is committed"
     listing = client.get(response.url)
-    assert f'Run {run.pk} for June 2024 started' in listing.text
+    assert f"Run {run.pk} for June 2024 started" in listing.text
     assert reverse("admin:finance_depreciationrun_change", args=[run.pk]) in listing.text
 
 
@@ -67,8 +72,9 @@ def test_a_future_month_is_a_form_error_and_starts_nothing(world, logged_in):
     assert not DepreciationRun.objects.exists()
 
 
-def test_a_month_already_being_posted_is_a_form_error(world, logged_in, textbook_asset,
-                                                       django_capture_on_commit_callbacks):
+def test_a_month_already_being_posted_is_a_form_error(
+    world, logged_in, textbook_asset, django_capture_on_commit_callbacks
+):
     client = logged_in(world.finance)
     with django_capture_on_commit_callbacks(execute=False):
         client.post(reverse(POST_MONTH), {"month": "2024-06"})
@@ -96,9 +102,11 @@ def test_the_latest_run_with_failures_is_announced_and_its_failures_are_listed(w
 
     assert run.status == RunStatus.DONE_WITH_ERRORS
     warnings = [str(m) for m in listing.context["messages"] if m.level_tag == "warning"]
-    assert warnings == [f"1 asset(s) could not be valued in run {run.pk} (June 2024): "
-                        f'<a href="{reverse("admin:finance_runfailure_changelist")}?run__id__exact={run.pk}">'
-                        "see its failures</a>."]
+    assert warnings == [
+        f"1 asset(s) could not be valued in run {run.pk} (June 2024): "
+        f'<a href="{reverse("admin:finance_runfailure_changelist")}?run__id__exact={run.pk}">'
+        "see its failures</a>."
+    ]
     assert "NO-DATE-1" in detail.text and "no in-service date" in detail.text
     failures = client.get(reverse("admin:finance_runfailure_changelist"), {"run__id__exact": run.pk})
     assert [f.asset for f in failures.context["cl"].result_list] == [broken]

@@ -16,22 +16,41 @@ from tests.finance.conftest import make_asset
 
 pytestmark = pytest.mark.django_db
 
-PLAN_FIELDS = ("currency", "minor_units", "method", "start_period", "depreciable_amount", "salvage", "life_months",
-               "first_fraction", "declining_factor", "total_units", "units_at_basis", "switch_period",
-               "switch_amount", "period_count")
+PLAN_FIELDS = (
+    "currency",
+    "minor_units",
+    "method",
+    "start_period",
+    "depreciable_amount",
+    "salvage",
+    "life_months",
+    "first_fraction",
+    "declining_factor",
+    "total_units",
+    "units_at_basis",
+    "switch_period",
+    "switch_amount",
+    "period_count",
+)
 
 
 def test_plans_for_every_method_match_the_python_reference_and_bad_data_is_reported(world):
-    pro_rata = CategoryFactory(name="Pro rata", kind=AssetKind.EQUIPMENT,
-                               first_period_convention=FirstPeriodConvention.DAILY_PRO_RATA)
+    pro_rata = CategoryFactory(
+        name="Pro rata", kind=AssetKind.EQUIPMENT, first_period_convention=FirstPeriodConvention.DAILY_PRO_RATA
+    )
     assets = []
     for i, method in enumerate([m for m in DepreciationMethod]):
         for category in (None, pro_rata):
             extra = {"category": category} if category else {}
             asset = make_asset(
-                world, asset_tag=f"P-{i}-{bool(category)}", depreciation_method=method,
-                in_service_date=date(2024, 2, 17), acquisition_cost=Decimal("12345.6789"),
-                salvage_value=Decimal("345.6700"), useful_life_months=37, currency="JPY" if i % 2 else "EUR",
+                world,
+                asset_tag=f"P-{i}-{bool(category)}",
+                depreciation_method=method,
+                in_service_date=date(2024, 2, 17),
+                acquisition_cost=Decimal("12345.6789"),
+                salvage_value=Decimal("345.6700"),
+                useful_life_months=37,
+                currency="JPY" if i % 2 else "EUR",
                 expected_units=Decimal("50000") if method == DepreciationMethod.UNITS_OF_PRODUCTION else None,
                 **extra,
             )

@@ -19,7 +19,8 @@ pytestmark = pytest.mark.django_db
 
 def depreciation(asset):
     return list(
-        ValueEntry.objects.filter(asset=asset, kind=EntryKind.DEPRECIATION).order_by("period")
+        ValueEntry.objects.filter(asset=asset, kind=EntryKind.DEPRECIATION)
+        .order_by("period")
         .values_list("period", "amount", "carrying_after")
     )
 
@@ -58,8 +59,9 @@ def test_an_interrupted_run_rerun_ends_with_exactly_one_entry_per_asset_period(w
         assert periods == [date(2024, 1, 1), date(2024, 2, 1), date(2024, 3, 1)]
 
 
-def test_a_failing_asset_is_listed_and_does_not_stop_the_rest(world, textbook_asset,
-                                                               django_capture_on_commit_callbacks):
+def test_a_failing_asset_is_listed_and_does_not_stop_the_rest(
+    world, textbook_asset, django_capture_on_commit_callbacks
+):
     broken = make_asset(world, asset_tag="BROKEN-1")
     Asset.objects.filter(pk=broken.pk).update(useful_life_months=None)  # bad data that slipped in
 
@@ -100,11 +102,15 @@ def test_only_finance_starts_runs_and_future_months_are_refused(world):
 
 
 def test_assets_of_every_method_are_posted_by_the_run(world):
-    methods = [DepreciationMethod.STRAIGHT_LINE, DepreciationMethod.DECLINING_BALANCE,
-               DepreciationMethod.SUM_OF_YEARS_DIGITS]
+    methods = [
+        DepreciationMethod.STRAIGHT_LINE,
+        DepreciationMethod.DECLINING_BALANCE,
+        DepreciationMethod.SUM_OF_YEARS_DIGITS,
+    ]
     assets = [make_asset(world, asset_tag=f"M-{m}", depreciation_method=m) for m in methods]
-    land = make_asset(world, asset_tag="LAND-1", depreciation_method=DepreciationMethod.NONE, salvage_value=0,
-                      useful_life_months=None)
+    land = make_asset(
+        world, asset_tag="LAND-1", depreciation_method=DepreciationMethod.NONE, salvage_value=0, useful_life_months=None
+    )
 
     services.depreciation_run_start(actor=world.finance, period=date(2024, 12, 1), dispatch=False)
 

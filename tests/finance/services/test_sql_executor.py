@@ -23,10 +23,15 @@ pytestmark = [
 
 def test_sql_posting_matches_the_python_schedule_for_every_method_and_convention(world):
     rng = random.Random(20261130)
-    pro_rata = CategoryFactory(name="Pro rata pumps", kind=AssetKind.EQUIPMENT,
-                               first_period_convention=FirstPeriodConvention.DAILY_PRO_RATA)
-    methods = [DepreciationMethod.STRAIGHT_LINE, DepreciationMethod.DECLINING_BALANCE,
-               DepreciationMethod.SUM_OF_YEARS_DIGITS, DepreciationMethod.UNITS_OF_PRODUCTION]
+    pro_rata = CategoryFactory(
+        name="Pro rata pumps", kind=AssetKind.EQUIPMENT, first_period_convention=FirstPeriodConvention.DAILY_PRO_RATA
+    )
+    methods = [
+        DepreciationMethod.STRAIGHT_LINE,
+        DepreciationMethod.DECLINING_BALANCE,
+        DepreciationMethod.SUM_OF_YEARS_DIGITS,
+        DepreciationMethod.UNITS_OF_PRODUCTION,
+    ]
     assets = []
     for i in range(80):
         method = methods[i % 4]
@@ -34,10 +39,16 @@ def test_sql_posting_matches_the_python_schedule_for_every_method_and_convention
         salvage = (cost * Decimal(rng.choice([0, 5, 10, 33])) / 100).quantize(Decimal("0.01"))
         start = date(2021, 1, 1) + timedelta(days=rng.randint(0, 1200))
         fields = dict(
-            asset_tag=f"X-{i}", depreciation_method=method, acquisition_cost=cost, salvage_value=salvage,
-            acquisition_date=start, in_service_date=start, useful_life_months=rng.choice([1, 7, 18, 36, 60, 61, 120]),
+            asset_tag=f"X-{i}",
+            depreciation_method=method,
+            acquisition_cost=cost,
+            salvage_value=salvage,
+            acquisition_date=start,
+            in_service_date=start,
+            useful_life_months=rng.choice([1, 7, 18, 36, 60, 61, 120]),
             declining_factor=rng.choice([Decimal("1.50"), Decimal("2.00")]),
-            expected_units=Decimal(rng.randint(1000, 90000)) if method == DepreciationMethod.UNITS_OF_PRODUCTION
+            expected_units=Decimal(rng.randint(1000, 90000))
+            if method == DepreciationMethod.UNITS_OF_PRODUCTION
             else None,
         )
         if i % 3 == 0:
@@ -66,7 +77,8 @@ def test_sql_posting_matches_the_python_schedule_for_every_method_and_convention
     for asset in assets:
         expected = posting.planned_entries(plans[asset.pk], through, None, readings.get(asset.pk))
         posted = list(
-            ValueEntry.objects.filter(asset=asset, kind=EntryKind.DEPRECIATION).order_by("period")
+            ValueEntry.objects.filter(asset=asset, kind=EntryKind.DEPRECIATION)
+            .order_by("period")
             .values_list("period", "amount", "carrying_after")
         )
         assert posted == expected, f"{asset.asset_tag} {asset.depreciation_method}"
