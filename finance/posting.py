@@ -194,9 +194,11 @@ WITH base AS (
       LEFT JOIN finance_valueentry prev
              ON prev.asset_id = p.asset_id AND prev.kind = 'depreciation'
             AND prev.period = %(previous)s::date AND prev.period >= p.start_period
+            AND prev.asset_id BETWEEN %(lo)s::bigint AND %(hi)s::bigint
       -- Already posted through this month (a rerun): nothing to do, found the same way.
       LEFT JOIN finance_valueentry done
              ON done.asset_id = p.asset_id AND done.kind = 'depreciation' AND done.period = %(through)s::date
+            AND done.asset_id BETWEEN %(lo)s::bigint AND %(hi)s::bigint
      WHERE p.asset_id BETWEEN %(lo)s::bigint AND %(hi)s::bigint
        AND done.id IS NULL
        AND a.status IN ('in_service', 'under_maintenance', 'out_of_service')
@@ -301,7 +303,9 @@ candidates AS (
      WHERE a.id BETWEEN %(lo)s::bigint AND %(hi)s::bigint
        AND a.status IN ('in_service', 'under_maintenance', 'out_of_service')
        AND (a.in_service_date IS NULL OR a.in_service_date <= %(period_end)s::date)
-       AND NOT EXISTS (SELECT 1 FROM finance_depreciationplan p WHERE p.asset_id = a.id)
+       -- The range is repeated inside: the planner does not carry it across the join by itself.
+       AND NOT EXISTS (SELECT 1 FROM finance_depreciationplan p
+                        WHERE p.asset_id = a.id AND p.asset_id BETWEEN %(lo)s::bigint AND %(hi)s::bigint)
 ),
 failed AS (
     INSERT INTO finance_runfailure (run_id, asset_id, reason)
