@@ -92,7 +92,8 @@ def setup_data(n: int) -> None:
                    '', '', '', '', '', '', '', 'Bench', '', CASE WHEN g %% 20 = 18 THEN 'hours' ELSE '' END,
                    1, NOW(), NOW()
               FROM generate_series(1, %(n)s::int) AS g,
-                   LATERAL (SELECT round((1000 + (g::bigint * 7919) %% 99000)::numeric + (g %% 100) / 100.0, 2) AS cost) c
+                   LATERAL (SELECT round((1000 + (g::bigint * 7919) %% 99000)::numeric + (g %% 100) / 100.0, 2)
+                            AS cost) c
             """,
             {"category": category.pk, "site": site.pk, "acquired": date(2026, 8, 20), "in_service": GO_LIVE, "n": n},
         )
