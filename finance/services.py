@@ -314,6 +314,11 @@ def _carrying_amount(asset: Asset) -> Decimal:
     return latest if latest is not None else asset.acquisition_cost
 
 
+def book_value_now(asset: Asset) -> Decimal:
+    """The carrying amount after the asset's latest ledger entry (its cost before any)."""
+    return _carrying_amount(asset)
+
+
 def _reserve(asset: Asset) -> Decimal:
     return ValueEntry.objects.filter(asset=asset).aggregate(r=Sum("reserve_change"))["r"] or Decimal(0)
 

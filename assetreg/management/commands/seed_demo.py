@@ -880,6 +880,7 @@ class Command(BaseCommand):
             assets = self._assets(admin, plan, sites, categories, locations, users, created, existing)
             self._link_buildings(admin, plan, locations, assets)
         self._changes(plan, users, today, created, existing)
+        self._valuation(users["finance"], today, created, existing)
 
         if any(created.values()):
             self.stdout.write(self.style.SUCCESS("Demo data created: " + _counts(created)))
@@ -890,6 +891,49 @@ class Command(BaseCommand):
         for username, first, last, role, site_codes in DEMO_USERS:
             where = f" at {', '.join(site_codes)}" if site_codes else ""
             self.stdout.write(f"  {username:<9} {first} {last}: {role or 'Administrator (superuser)'}{where}")
+
+    # Valuation -------------------------------------------------------------------------------------
+
+    def _valuation(self, finance: Any, today: Any, created: dict[str, int], existing: dict[str, int]) -> None:
+        """Post depreciation through last month (a rerun posts nothing), then revalue one building and impair
+        one machine this month, once, so the value pages have history to show."""
+        from finance import services as finance_services
+        from finance.choices import EntryKind
+        from finance.models import ValueEntry
+
+        run = finance_services.depreciation_run_start(
+            actor=finance, period=finance_services.scheduled_period(today), dispatch=False
+        )
+        if run.posted_entries:
+            created["depreciation entries"] = run.posted_entries
+        else:
+            existing["depreciation entries"] = ValueEntry.objects.filter(kind=EntryKind.DEPRECIATION).count()
+        if ValueEntry.objects.filter(kind__in=[EntryKind.REVALUATION, EntryKind.IMPAIRMENT]).exists():
+            existing["value events"] = 2
+            return
+        valued = Asset.objects.filter(status=AssetStatus.IN_SERVICE, acquisition_cost__gt=0).order_by("asset_tag")
+        building = valued.filter(kind=AssetKind.BUILDING).exclude(depreciation_method=DepreciationMethod.NONE).first()
+        machine = valued.filter(kind=AssetKind.EQUIPMENT).exclude(depreciation_method=DepreciationMethod.NONE).first()
+        if building is not None:
+            carrying = finance_services.book_value_now(building)
+            finance_services.asset_revalue(
+                actor=finance,
+                asset=building,
+                entry_date=today,
+                fair_value=(carrying * Decimal("1.12")).quantize(Decimal("0.01")),
+                reason="Periodic market valuation",
+                appraiser="Knight Frank LLP",
+            )
+        if machine is not None and finance_services.book_value_now(machine) > 0:
+            carrying = finance_services.book_value_now(machine)
+            finance_services.asset_impair(
+                actor=finance,
+                asset=machine,
+                entry_date=today,
+                recoverable_amount=(carrying * Decimal("0.6")).quantize(Decimal("0.01")),
+                reason="Water damage after a burst pipe; repair quote exceeds half its value",
+            )
+        created["value events"] = int(building is not None) + int(machine is not None)
 
     # Users and reference data ----------------------------------------------------------------------
 

@@ -12,6 +12,9 @@ from assetreg import selectors
 from assetreg.choices import AssetKind, AssetStatus
 from assetreg.management.commands.seed_demo import DEFAULT_PASSWORD
 from assetreg.models import Asset, Disposal, Location, Site, StatusChange, validate_vin
+from finance import services as finance_services
+from finance.choices import EntryKind
+from finance.models import ValueEntry
 
 
 def _seed() -> str:
@@ -29,6 +32,7 @@ def _snapshot() -> dict[str, int]:
         "status changes": StatusChange.objects.count(),
         "disposals": Disposal.objects.count(),
         "users": get_user_model().objects.count(),
+        "ledger": ValueEntry.objects.count(),
     }
 
 
@@ -63,6 +67,11 @@ def test_seed_demo_builds_a_realistic_register_once():
     assert selectors.sites_visible_to(fm).count() == 2
     assert selectors.sites_visible_to(tech).count() == 1
     assert selectors.assets_visible_to(users.get(username="auditor")).count() == Asset.objects.count()
+    # ... valued through last month, with a revaluation and an impairment to show
+    last_month = finance_services.scheduled_period(today)
+    assert ValueEntry.objects.filter(kind=EntryKind.DEPRECIATION, period=last_month).count() > 500
+    assert ValueEntry.objects.filter(kind=EntryKind.REVALUATION).exists()
+    assert ValueEntry.objects.filter(kind=EntryKind.IMPAIRMENT).exists()
 
     # When it is seeded again, nothing changes and it says so
     before = _snapshot()
