@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from finance import views as finance_views
+from ledgerline.db import joins_as_written
 from ledgerline.exceptions import ConflictError
 
 from . import access, csv_io, labels, selectors, services
@@ -102,6 +103,11 @@ def _filtered_assets(request: HttpRequest) -> tuple[AssetFilterSet, Any, str]:
 @require_GET
 def asset_list(request: HttpRequest) -> HttpResponse:
     """Search, filter, sort and page through the assets the user may see."""
+    with joins_as_written():
+        return _asset_list(request)
+
+
+def _asset_list(request: HttpRequest) -> HttpResponse:
     filterset, assets, sort = _filtered_assets(request)
     page = Paginator(assets, PAGE_SIZE).get_page(request.GET.get("page"))
     columns = []

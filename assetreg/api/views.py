@@ -28,6 +28,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from ledgerline.api import HasRole, StableOrderingFilter
+from ledgerline.db import joins_as_written
 
 from .. import selectors, services
 from ..filtersets import AssetFilterSet
@@ -104,6 +105,10 @@ class AssetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
 
     def get_queryset(self) -> QuerySet[Asset]:
         return selectors.assets_visible_to(self.request.user).select_related("disposal").order_by("asset_tag", "pk")
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        with joins_as_written():
+            return super().list(request, *args, **kwargs)
 
     def _output(self, asset: Asset, status_code: int = status.HTTP_200_OK) -> Response:
         """The asset as a list row shows it, read again through the selector after a write."""

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Group
+from django.db import connection
 from django.utils import timezone
 
 from assetreg import services
@@ -156,11 +157,13 @@ def test_the_asset_list_runs_the_same_number_of_queries_for_1_and_for_50_assets(
     client = api_as(world.technician)
     client.get(ASSETS)  # the token's first use records last_used_at; later uses within a minute do not
 
-    # token, the user's other tokens (knox expiry sweep), roles, assigned sites, count, page.
-    with django_assert_num_queries(6):
+    # token, the user's other tokens (knox expiry sweep), roles, assigned sites, count, page; on PostgreSQL also
+    # the savepoint, SET LOCAL and release of ledgerline.db.joins_as_written.
+    expected = 6 + (3 if connection.vendor == "postgresql" else 0)
+    with django_assert_num_queries(expected):
         one = client.get(ASSETS)
     _rich_assets(world, 50)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(expected):
         fifty = client.get(ASSETS)
 
     assert (one.json()["count"], fifty.json()["count"]) == (1, 50)
