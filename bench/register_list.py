@@ -190,7 +190,8 @@ def fill(count: int) -> dict[str, Any]:
             Asset.objects.bulk_create(batch, batch_size=BATCH)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            # What autovacuum leaves a live database with: statistics and a visibility map (index-only counts).
+            cursor.execute("VACUUM ANALYZE")
     print(f"Filled in {time.perf_counter() - started:.1f} s.               ")
     return users
 
