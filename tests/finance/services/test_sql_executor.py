@@ -86,3 +86,18 @@ def test_sql_posting_matches_the_python_schedule_for_every_method_and_convention
             methods_posted.add(asset.depreciation_method)
             assert posted[-1][2] >= asset.salvage_value
     assert methods_posted == set(methods)
+
+
+def test_a_chunk_that_races_another_worker_for_the_same_months_adds_nothing(world, monkeypatch):
+    asset = make_asset(world, asset_tag="DUP-1")
+    services.plans_ensure(lo=asset.pk, hi=asset.pk, through=date(2024, 3, 1))
+    posting.post_range_sql(asset.pk, asset.pk, date(2024, 3, 1))
+    # A redelivered copy of the chunk whose snapshot did not see the other worker's rows: the statement without
+    # its "already posted" filter stands in for it, so the plain insert hits the unique index.
+    blind = posting._post_sql_text().replace("AND done.id IS NULL", "")
+    monkeypatch.setattr(posting, "_POST_SQL_TEXT", blind)
+
+    written = posting.post_range_sql(asset.pk, asset.pk, date(2024, 3, 1))
+
+    assert written == 0
+    assert ValueEntry.objects.filter(asset=asset, kind=EntryKind.DEPRECIATION).count() == 3
