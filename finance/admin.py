@@ -28,6 +28,7 @@ from assetreg import access
 from assetreg import selectors as register_selectors
 from assetreg import services as register_services
 from assetreg.choices import DepreciationMethod, DisposalMethod
+from assetreg.forms import DateInput
 from assetreg.models import Asset
 from ledgerline import roles
 from ledgerline.exceptions import ConflictError
@@ -35,6 +36,7 @@ from ledgerline.money import Money
 
 from . import schedule, selectors, services
 from .choices import EntryKind, RunStatus
+from .forms import MonthInput
 from .models import DepreciationPlan, DepreciationRun, RunFailure, ValueEntry
 
 SERVICE_FORM_TEMPLATE = "admin/finance/service_form.html"
@@ -152,24 +154,6 @@ def add_service_errors(form: forms.Form, exc: Exception, renamed: dict[str, str]
             form.add_error(target, field_messages)
         else:
             form.add_error(None, field_messages)
-
-
-class MonthInput(forms.DateInput):
-    """A month picker (`YYYY-MM`); browsers without one show a text box that takes the same."""
-
-    input_type = "month"
-
-    def __init__(self) -> None:
-        super().__init__(format="%Y-%m", attrs={"placeholder": "YYYY-MM"})
-
-
-class DateInput(forms.DateInput):
-    """The browser's date picker."""
-
-    input_type = "date"
-
-    def __init__(self) -> None:
-        super().__init__(format="%Y-%m-%d")
 
 
 def date_field(label: str, help_text: str = "") -> forms.DateField:

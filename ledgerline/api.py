@@ -5,16 +5,20 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import status
+from django.db.models import QuerySet
+from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.filters import OrderingFilter
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from . import roles
 from .exceptions import ConflictError
+from .money import MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS
 
 
 class CappedPageNumberPagination(PageNumberPagination):
@@ -66,3 +70,49 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             body["current_version"] = exc.current_version
         return Response(body, status=status.HTTP_409_CONFLICT)
     return drf_exception_handler(exc, context)
+
+
+# Shared by every app's API -------------------------------------------------------------------------
+
+
+class MoneyAmountField(serializers.DecimalField):
+    """An amount of money, exchanged as a string such as "1234.50"; JSON numbers with a fraction are refused."""
+
+    default_error_messages = {
+        "float": 'Send amounts as strings such as "1234.50", not as JSON numbers, so no precision is lost.',
+    }
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_digits", MONEY_MAX_DIGITS)
+        kwargs.setdefault("decimal_places", MONEY_DECIMAL_PLACES)
+        kwargs.setdefault("coerce_to_string", True)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, float):
+            self.fail("float")
+        return super().to_internal_value(data)
+
+
+class StrictInputSerializer(serializers.Serializer):
+    """Refuses fields it does not know, so a typo or a read-only field is reported instead of ignored."""
+
+    unknown_field_messages: dict[str, str] = {}
+
+    def to_internal_value(self, data: Any) -> Any:
+        if hasattr(data, "keys"):
+            unknown = sorted(set(data.keys()) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError(
+                    {name: [self.unknown_field_messages.get(name, "Unknown field.")] for name in unknown}
+                )
+        return super().to_internal_value(data)
+
+
+class UserScopedFilterBackend(DjangoFilterBackend):
+    """django-filter, with the user passed to the filterset so its choices only offer what the user may see."""
+
+    def get_filterset_kwargs(self, request: Request, queryset: QuerySet, view: Any) -> dict[str, Any]:
+        kwargs = super().get_filterset_kwargs(request, queryset, view)
+        kwargs["user"] = request.user
+        return kwargs

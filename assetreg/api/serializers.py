@@ -16,7 +16,7 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from ledgerline.money import MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS
+from ledgerline.api import MoneyAmountField, StrictInputSerializer
 
 from .. import selectors
 from ..choices import (
@@ -36,25 +36,6 @@ VERSION_REQUIRED = "version is required: send the version of the asset you last 
 # --------------------------------------------------------------------------------------------------
 # Fields
 # --------------------------------------------------------------------------------------------------
-
-
-class MoneyAmountField(serializers.DecimalField):
-    """An amount of money, exchanged as a string such as "1234.50"; JSON numbers with a fraction are refused."""
-
-    default_error_messages = {
-        "float": 'Send amounts as strings such as "1234.50", not as JSON numbers, so no precision is lost.',
-    }
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("max_digits", MONEY_MAX_DIGITS)
-        kwargs.setdefault("decimal_places", MONEY_DECIMAL_PLACES)
-        kwargs.setdefault("coerce_to_string", True)
-        super().__init__(**kwargs)
-
-    def to_internal_value(self, data: Any) -> Any:
-        if isinstance(data, float):
-            self.fail("float")
-        return super().to_internal_value(data)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -320,21 +301,6 @@ class CategoryOutputSerializer(serializers.ModelSerializer):
 # --------------------------------------------------------------------------------------------------
 # Input
 # --------------------------------------------------------------------------------------------------
-
-
-class StrictInputSerializer(serializers.Serializer):
-    """Refuses fields it does not know, so a typo or a read-only field is reported instead of ignored."""
-
-    unknown_field_messages: dict[str, str] = {}
-
-    def to_internal_value(self, data: Any) -> Any:
-        if hasattr(data, "keys"):
-            unknown = sorted(set(data.keys()) - set(self.fields))
-            if unknown:
-                raise serializers.ValidationError(
-                    {name: [self.unknown_field_messages.get(name, "Unknown field.")] for name in unknown}
-                )
-        return super().to_internal_value(data)
 
 
 def _request_user(serializer: serializers.Serializer) -> Any:

@@ -27,7 +27,7 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from ledgerline.api import HasRole, StableOrderingFilter
+from ledgerline.api import HasRole, StableOrderingFilter, UserScopedFilterBackend
 from ledgerline.db import joins_as_written
 
 from .. import selectors, services
@@ -57,15 +57,6 @@ CONFLICT = OpenApiResponse(
     description="Stale `version`: someone changed the asset since you read it. Reload; `current_version` is given."
 )
 WRITE_ERRORS = {400: BAD_INPUT, 403: FORBIDDEN, 404: NOT_FOUND, 409: CONFLICT}
-
-
-class UserScopedFilterBackend(DjangoFilterBackend):
-    """django-filter, with the user passed to the filterset so its choices only offer what the user may see."""
-
-    def get_filterset_kwargs(self, request: Request, queryset: QuerySet, view: Any) -> dict[str, Any]:
-        kwargs = super().get_filterset_kwargs(request, queryset, view)
-        kwargs["user"] = request.user
-        return kwargs
 
 
 class AnyMediaTypeRenderer(BaseRenderer):

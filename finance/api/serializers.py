@@ -14,7 +14,8 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from assetreg.api.serializers import AssetRefSerializer, MoneyAmountField, StrictInputSerializer
+from assetreg.api.serializers import AssetRefSerializer
+from ledgerline.api import MoneyAmountField, StrictInputSerializer
 
 from ..models import DepreciationRun, RunFailure, ValueEntry
 

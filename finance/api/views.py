@@ -26,11 +26,10 @@ from rest_framework.response import Response
 
 from assetreg import access
 from assetreg import selectors as register
-from assetreg.api.views import UserScopedFilterBackend
 from assetreg.filtersets import AssetFilterSet
 from assetreg.models import Asset
 from ledgerline import roles
-from ledgerline.api import HasRole, StableOrderingFilter
+from ledgerline.api import HasRole, StableOrderingFilter, UserScopedFilterBackend
 
 from .. import selectors, services
 from ..models import DepreciationRun, ValueEntry
