@@ -36,9 +36,12 @@ class DepreciationMethod(models.TextChoices):
 
 
 class FirstPeriodConvention(models.TextChoices):
-    """How much of the in-service month is depreciated (see finance.schedule)."""
+    """How much of the in-service month is depreciated; a category carries it and finance.schedule computes with it."""
 
+    # The in-service month counts as a full month.
     FULL_MONTH = "full_month", "Full month from the in-service month"
+    # The in-service month counts by the days left in it (the in-service day included) over the days in
+    # the month; the unused part of the month is taken in one extra final period, so the life is unchanged.
     DAILY_PRO_RATA = "daily_pro_rata", "Daily pro-rata in the first month"
 
 

@@ -38,7 +38,6 @@ rounded up as it should be. Public results are Decimal.
 from __future__ import annotations
 
 import calendar
-import enum
 import functools
 import math
 from dataclasses import dataclass
@@ -46,7 +45,7 @@ from datetime import date, datetime
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
 
-from assetreg.choices import DepreciationMethod
+from assetreg.choices import DepreciationMethod, FirstPeriodConvention
 from ledgerline.money import CURRENCY_MINOR_UNITS
 
 # Significant digits of Decimal results that are not themselves minor-unit amounts (cumulative()).
@@ -61,16 +60,6 @@ TIME_BASED_METHODS = frozenset(
         DepreciationMethod.SUM_OF_YEARS_DIGITS,
     }
 )
-
-
-class FirstPeriodConvention(enum.StrEnum):
-    """How much of the in-service month is depreciated."""
-
-    # The in-service month counts as a full month.
-    FULL_MONTH = "full_month"
-    # The in-service month counts by the days left in it (the in-service day included) over the days in
-    # the month; the unused part of the month is taken in one extra final period, so the life is unchanged.
-    DAILY_PRO_RATA = "daily_pro_rata"
 
 
 @dataclass(frozen=True)

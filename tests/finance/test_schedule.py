@@ -6,10 +6,9 @@ from fractions import Fraction
 
 import pytest
 
-from assetreg.choices import DepreciationMethod
+from assetreg.choices import DepreciationMethod, FirstPeriodConvention
 from finance.schedule import (
     Basis,
-    FirstPeriodConvention,
     basis_for,
     cumulative,
     cumulative_units,

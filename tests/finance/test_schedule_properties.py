@@ -7,9 +7,8 @@ from fractions import Fraction
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assetreg.choices import DepreciationMethod
+from assetreg.choices import DepreciationMethod, FirstPeriodConvention
 from finance.schedule import (
-    FirstPeriodConvention,
     basis_for,
     cumulative,
     cumulative_units,
