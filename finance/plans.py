@@ -179,3 +179,52 @@ def accumulated(plan: DepreciationPlan, k: int, units_used: Decimal | None = Non
     if plan.method == DepreciationMethod.UNITS_OF_PRODUCTION:
         return schedule.rounded_cumulative_units(basis, max(Decimal(0), units_used or Decimal(0)))
     return schedule.rounded_cumulative(basis, k)
+
+
+def reading_at(readings: list[tuple[date, Decimal]], day: date) -> Decimal | None:
+    """The meter reading at the end of `day` (the latest on or before it)."""
+    value = None
+    for reading_date, reading in readings:
+        if reading_date > day:
+            break
+        value = reading
+    return value
+
+
+def planned_entries(
+    plan: DepreciationPlan,
+    through: date,
+    last_posted: date | None,
+    readings: list[tuple[date, Decimal]] | None = None,
+) -> list[tuple[date, Decimal, Decimal]]:
+    """The (period, amount, carrying after) of each unposted period of one plan through `through`."""
+    if plan.method == DepreciationMethod.NONE:
+        return []
+    k_target = index_of(plan, through)
+    k_last = index_of(plan, last_posted) if last_posted and last_posted >= plan.start_period else 0
+    if plan.period_count is not None:
+        k_target = min(k_target, plan.period_count)
+    opening = plan.salvage + plan.depreciable_amount
+    out: list[tuple[date, Decimal, Decimal]] = []
+    units_used = None
+    if plan.method == DepreciationMethod.UNITS_OF_PRODUCTION:
+        units_used = _units_used(plan, k_last, readings or [])
+    previous = accumulated(plan, k_last, units_used)
+    for k in range(k_last + 1, k_target + 1):
+        if plan.method == DepreciationMethod.UNITS_OF_PRODUCTION:
+            if previous >= plan.depreciable_amount:
+                break
+            units_used = _units_used(plan, k, readings or [])
+        current = accumulated(plan, k, units_used)
+        period = schedule.add_months(plan.start_period, k - 1)
+        out.append((period, previous - current, opening - current))
+        previous = current
+    return out
+
+
+def _units_used(plan: DepreciationPlan, k: int, readings: list[tuple[date, Decimal]]) -> Decimal:
+    if k <= 0:
+        return Decimal(0)
+    end = schedule.period_end(schedule.add_months(plan.start_period, k - 1))
+    value = reading_at(readings, end)
+    return max(Decimal(0), (value if value is not None else plan.units_at_basis) - plan.units_at_basis)

@@ -12,19 +12,15 @@ included), never past the end of the schedule and never for a disposed or not-ye
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Max
 
 from assetreg.choices import DepreciationMethod
-from assetreg.models import MeterReading
 
 from . import plans as plan_math
-from . import schedule
+from . import schedule, selectors
 from .choices import EntryKind
 from .models import DepreciationPlan, ValueEntry
 
@@ -37,79 +33,6 @@ def uses_sql_executor() -> bool:
     return connection.vendor == "postgresql"
 
 
-def last_posted_periods(asset_ids: list[int]) -> dict[int, date]:
-    """The last depreciation period posted for each asset (assets with none are absent)."""
-    rows = (
-        ValueEntry.objects.filter(asset_id__in=asset_ids, kind=EntryKind.DEPRECIATION)
-        .values("asset_id")
-        .annotate(last=Max("period"))
-        .order_by()
-    )
-    return {row["asset_id"]: row["last"] for row in rows}
-
-
-def readings_for(asset_ids: list[int]) -> dict[int, list[tuple[date, Decimal]]]:
-    """Meter readings per asset, oldest first."""
-    readings: dict[int, list[tuple[date, Decimal]]] = defaultdict(list)
-    rows = (
-        MeterReading.objects.filter(asset_id__in=asset_ids)
-        .order_by("asset_id", "reading_date", "value")
-        .values_list("asset_id", "reading_date", "value")
-    )
-    for asset_id, reading_date, value in rows:
-        readings[asset_id].append((reading_date, value))
-    return readings
-
-
-def reading_at(readings: list[tuple[date, Decimal]], day: date) -> Decimal | None:
-    """The meter reading at the end of `day` (the latest on or before it)."""
-    value = None
-    for reading_date, reading in readings:
-        if reading_date > day:
-            break
-        value = reading
-    return value
-
-
-def planned_entries(
-    plan: DepreciationPlan,
-    through: date,
-    last_posted: date | None,
-    readings: list[tuple[date, Decimal]] | None = None,
-) -> list[tuple[date, Decimal, Decimal]]:
-    """The (period, amount, carrying after) of each unposted period of one plan through `through`."""
-    if plan.method == DepreciationMethod.NONE:
-        return []
-    k_target = plan_math.index_of(plan, through)
-    k_last = plan_math.index_of(plan, last_posted) if last_posted and last_posted >= plan.start_period else 0
-    if plan.period_count is not None:
-        k_target = min(k_target, plan.period_count)
-    opening = plan.salvage + plan.depreciable_amount
-    out: list[tuple[date, Decimal, Decimal]] = []
-    units_used = None
-    if plan.method == DepreciationMethod.UNITS_OF_PRODUCTION:
-        units_used = _units_used(plan, k_last, readings or [])
-    previous = plan_math.accumulated(plan, k_last, units_used)
-    for k in range(k_last + 1, k_target + 1):
-        if plan.method == DepreciationMethod.UNITS_OF_PRODUCTION:
-            if previous >= plan.depreciable_amount:
-                break
-            units_used = _units_used(plan, k, readings or [])
-        current = plan_math.accumulated(plan, k, units_used)
-        period = schedule.add_months(plan.start_period, k - 1)
-        out.append((period, previous - current, opening - current))
-        previous = current
-    return out
-
-
-def _units_used(plan: DepreciationPlan, k: int, readings: list[tuple[date, Decimal]]) -> Decimal:
-    if k <= 0:
-        return Decimal(0)
-    end = schedule.period_end(schedule.add_months(plan.start_period, k - 1))
-    value = reading_at(readings, end)
-    return max(Decimal(0), (value if value is not None else plan.units_at_basis) - plan.units_at_basis)
-
-
 def post_plans_python(
     plans: list[DepreciationPlan], through: date, *, run_id: int | None = None, actor_id: int | None = None
 ) -> int:
@@ -117,12 +40,12 @@ def post_plans_python(
     if not plans:
         return 0
     ids = [p.asset_id for p in plans]
-    last = last_posted_periods(ids)
+    last = selectors.last_posted_periods(ids)
     uop_ids = [p.asset_id for p in plans if p.method == DepreciationMethod.UNITS_OF_PRODUCTION]
-    readings = readings_for(uop_ids) if uop_ids else {}
+    readings = selectors.readings_for(uop_ids) if uop_ids else {}
     entries: list[ValueEntry] = []
     for plan in plans:
-        for period, amount, carrying in planned_entries(
+        for period, amount, carrying in plan_math.planned_entries(
             plan, through, last.get(plan.asset_id), readings.get(plan.asset_id)
         ):
             entries.append(

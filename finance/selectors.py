@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -10,15 +11,50 @@ from django.db.models import Case, DecimalField, F, Max, OuterRef, Q, QuerySet, 
 from django.db.models.functions import Coalesce
 
 from assetreg.choices import AssetStatus, DepreciationMethod
-from assetreg.models import Asset
+from assetreg.models import Asset, MeterReading
 from ledgerline.money import Money
 
 from . import plans as plan_math
-from . import posting, schedule
+from . import schedule
 from .choices import EntryKind
 from .models import DepreciationPlan, DepreciationRun, RunFailure, ValueEntry
 
 MONEY_FIELD = DecimalField(max_digits=20, decimal_places=4)
+
+
+def last_posted_periods(asset_ids: list[int]) -> dict[int, date]:
+    """The last depreciation period posted for each asset (assets with none are absent)."""
+    rows = (
+        ValueEntry.objects.filter(asset_id__in=asset_ids, kind=EntryKind.DEPRECIATION)
+        .values("asset_id")
+        .annotate(last=Max("period"))
+        .order_by()
+    )
+    return {row["asset_id"]: row["last"] for row in rows}
+
+
+def readings_for(asset_ids: list[int]) -> dict[int, list[tuple[date, Decimal]]]:
+    """Meter readings per asset, oldest first."""
+    readings: dict[int, list[tuple[date, Decimal]]] = defaultdict(list)
+    rows = (
+        MeterReading.objects.filter(asset_id__in=asset_ids)
+        .order_by("asset_id", "reading_date", "value")
+        .values_list("asset_id", "reading_date", "value")
+    )
+    for asset_id, reading_date, value in rows:
+        readings[asset_id].append((reading_date, value))
+    return readings
+
+
+def book_value_now(asset: Asset) -> Decimal:
+    """The carrying amount after the asset's latest ledger entry (its cost before any)."""
+    latest = (
+        ValueEntry.objects.filter(asset=asset)
+        .order_by("-entry_date", "-pk")
+        .values_list("carrying_after", flat=True)
+        .first()
+    )
+    return latest if latest is not None else asset.acquisition_cost
 
 
 def with_book_value(assets: QuerySet[Asset], as_of: date) -> QuerySet[Asset]:
@@ -53,7 +89,7 @@ def book_values_as_of(assets: QuerySet[Asset], as_of: date) -> dict[int, Money]:
     rows = list(annotated.values_list("pk", "currency", "book_value"))  # type: ignore[misc]
     ids = [pk for pk, _, _ in rows]
     values = {pk: Money(value or Decimal(0), currency) for pk, currency, value in rows}
-    last = posting.last_posted_periods(ids)
+    last = last_posted_periods(ids)
     last_any = dict(
         ValueEntry.objects.filter(asset_id__in=ids)
         .values("asset_id")
@@ -108,7 +144,7 @@ def asset_schedule(asset: Asset, *, planned_limit: int = 600) -> list[ScheduleRo
         return rows  # nothing is planned after a disposal
     last = max((r.period for r in rows if r.period >= plan.start_period), default=None)
     horizon = schedule.add_months(plan.start_period, (plan.period_count or 0) - 1)
-    future = posting.planned_entries(plan, horizon, last)
+    future = plan_math.planned_entries(plan, horizon, last)
     # Events after the last posting change the carrying amount the plan starts from; the plan already holds it.
     for period, amount, carrying in future[:planned_limit]:
         rows.append(ScheduleRow(period, Money(-amount, asset.currency), Money(carrying, asset.currency), False))

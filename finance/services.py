@@ -31,7 +31,7 @@ from ledgerline import roles
 from ledgerline.money import Money, parse_amount
 
 from . import plans as plan_math
-from . import posting, schedule
+from . import posting, schedule, selectors
 from .choices import FINISHED_STATUSES, EntryKind, RunStatus
 from .models import DepreciationPlan, DepreciationRun, RunFailure, ValueEntry
 
@@ -305,18 +305,7 @@ class AssetValueState:
 
 
 def _carrying_amount(asset: Asset) -> Decimal:
-    latest = (
-        ValueEntry.objects.filter(asset=asset)
-        .order_by("-entry_date", "-pk")
-        .values_list("carrying_after", flat=True)
-        .first()
-    )
-    return latest if latest is not None else asset.acquisition_cost
-
-
-def book_value_now(asset: Asset) -> Decimal:
-    """The carrying amount after the asset's latest ledger entry (its cost before any)."""
-    return _carrying_amount(asset)
+    return selectors.book_value_now(asset)
 
 
 def _reserve(asset: Asset) -> Decimal:
@@ -383,13 +372,13 @@ def _replan(
         remaining_units = None
         units_now = old.units_at_basis
         if old.method == DepreciationMethod.UNITS_OF_PRODUCTION:
-            readings = posting.readings_for([asset.pk]).get(asset.pk, [])
+            readings = selectors.readings_for([asset.pk]).get(asset.pk, [])
             last_day = (
                 schedule.period_end(schedule.add_months(old.start_period, state.posted_periods - 1))
                 if state.posted_periods
                 else old.start_period - timedelta(days=1)
             )
-            units_now = posting.reading_at(readings, last_day) or old.units_at_basis
+            units_now = plan_math.reading_at(readings, last_day) or old.units_at_basis
             used = units_now - old.units_at_basis
             remaining_units = max(Decimal("0.0001"), (old.total_units or Decimal(0)) - used)
         try:

@@ -897,6 +897,7 @@ class Command(BaseCommand):
     def _valuation(self, finance: Any, today: Any, created: dict[str, int], existing: dict[str, int]) -> None:
         """Post depreciation through last month (a rerun posts nothing), then revalue one building and impair
         one machine this month, once, so the value pages have history to show."""
+        from finance import selectors as finance_selectors
         from finance import services as finance_services
         from finance.choices import EntryKind
         from finance.models import ValueEntry
@@ -915,7 +916,7 @@ class Command(BaseCommand):
         building = valued.filter(kind=AssetKind.BUILDING).exclude(depreciation_method=DepreciationMethod.NONE).first()
         machine = valued.filter(kind=AssetKind.EQUIPMENT).exclude(depreciation_method=DepreciationMethod.NONE).first()
         if building is not None:
-            carrying = finance_services.book_value_now(building)
+            carrying = finance_selectors.book_value_now(building)
             finance_services.asset_revalue(
                 actor=finance,
                 asset=building,
@@ -924,8 +925,8 @@ class Command(BaseCommand):
                 reason="Periodic market valuation",
                 appraiser="Knight Frank LLP",
             )
-        if machine is not None and finance_services.book_value_now(machine) > 0:
-            carrying = finance_services.book_value_now(machine)
+        if machine is not None and finance_selectors.book_value_now(machine) > 0:
+            carrying = finance_selectors.book_value_now(machine)
             finance_services.asset_impair(
                 actor=finance,
                 asset=machine,

@@ -9,7 +9,8 @@ from django.db import connection
 
 from assetreg.choices import AssetKind, DepreciationMethod, FirstPeriodConvention
 from assetreg.models import MeterReading
-from finance import posting, services
+from finance import plans as plan_math
+from finance import posting, selectors, services
 from finance.choices import EntryKind
 from finance.models import DepreciationPlan, ValueEntry
 from tests.factories import CategoryFactory
@@ -72,10 +73,10 @@ def test_sql_posting_matches_the_python_schedule_for_every_method_and_convention
     posting.post_range_sql(min(ids), max(ids), through)
 
     plans = {p.asset_id: p for p in DepreciationPlan.objects.filter(asset_id__in=ids)}
-    readings = posting.readings_for(ids)
+    readings = selectors.readings_for(ids)
     methods_posted = set()
     for asset in assets:
-        expected = posting.planned_entries(plans[asset.pk], through, None, readings.get(asset.pk))
+        expected = plan_math.planned_entries(plans[asset.pk], through, None, readings.get(asset.pk))
         posted = list(
             ValueEntry.objects.filter(asset=asset, kind=EntryKind.DEPRECIATION)
             .order_by("period")
