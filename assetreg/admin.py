@@ -24,6 +24,7 @@ from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from ledgerline.exceptions import ConflictError
+from ledgerline.forms import add_service_errors
 
 from . import access, csv_io, selectors, services
 from .choices import FINANCIAL_FIELDS, AssetStatus, DepreciationMethod
@@ -373,22 +374,10 @@ class AssetAdminForm(forms.ModelForm):
                 self.service_data = {name: cleaned.get(name) for name in names}
                 services.asset_prepare(actor=self.actor, data=self.service_data)
         except ValidationError as exc:
-            self._add_service_errors(exc)
+            add_service_errors(self, exc)
         except (PermissionDenied, ConflictError) as exc:
             self.add_error(None, refusal_text(exc))
         return cleaned
-
-    def _add_service_errors(self, exc: ValidationError) -> None:
-        if not hasattr(exc, "error_dict"):
-            self.add_error(None, exc)
-            return
-        for name, errors in exc.error_dict.items():
-            if name in self.fields and name != "expected_version":
-                self.add_error(name, errors)
-            else:
-                label = getattr(Asset._meta.get_field(name), "verbose_name", name) if name != "__all__" else ""
-                for error in ValidationError(errors).messages:
-                    self.add_error(None, f"{str(label).capitalize()}: {error}" if label else error)
 
     def _post_clean(self) -> None:
         """The service validated the whole asset in `clean()`; the model's own validation here would only

@@ -1,7 +1,7 @@
 """Web forms of the register. They check the shape of input only; the services validate and write.
 
 Service errors come back as `django.core.exceptions.ValidationError` (often a field dict) and are put next
-to the fields they name with `add_service_errors`.
+to the fields they name with `ledgerline.forms.add_service_errors`.
 """
 
 from __future__ import annotations
@@ -245,18 +245,3 @@ class DocumentForm(forms.Form):
     file = forms.FileField(
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg,.gif,.webp,.docx,.xlsx,.txt,.csv"})
     )
-
-
-def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
-    """Put a service's ValidationError next to the fields it names; other messages go to the top of the form."""
-    if hasattr(error, "error_dict"):
-        for name, messages in error.message_dict.items():
-            if name in form.fields and name != "version":
-                form.add_error(name, messages)
-            elif name in ("__all__", None):
-                form.add_error(None, messages)
-            else:
-                label = name.replace("_", " ").capitalize()
-                form.add_error(None, [f"{label}: {message}" for message in messages])
-    else:
-        form.add_error(None, error.messages)

@@ -25,11 +25,12 @@ from django.views.decorators.http import require_GET, require_POST
 from finance import views as finance_views
 from ledgerline.db import joins_as_written
 from ledgerline.exceptions import ConflictError
+from ledgerline.forms import add_service_errors
 
 from . import access, csv_io, labels, selectors, services
 from .choices import ALLOWED_TRANSITIONS, FINANCIAL_FIELDS, KIND_FIELDS, AssetStatus
 from .filtersets import AssetFilterSet
-from .forms import CONFLICT_MESSAGE, AssetForm, DisposeForm, DocumentForm, TransitionForm, add_service_errors
+from .forms import CONFLICT_MESSAGE, AssetForm, DisposeForm, DocumentForm, TransitionForm
 from .models import Asset
 
 PAGE_SIZE = 50

@@ -12,7 +12,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import models
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -27,16 +27,26 @@ from django.utils.safestring import mark_safe
 from assetreg import access
 from assetreg import selectors as register_selectors
 from assetreg import services as register_services
-from assetreg.choices import DepreciationMethod, DisposalMethod
-from assetreg.forms import DateInput
+from assetreg.choices import DepreciationMethod
+from assetreg.forms import DisposeForm
 from assetreg.models import Asset
 from ledgerline import roles
 from ledgerline.exceptions import ConflictError
+from ledgerline.forms import add_service_errors
 from ledgerline.money import Money
 
 from . import schedule, selectors, services
 from .choices import EntryKind, RunStatus
-from .forms import MonthInput
+from .forms import (
+    AssetTagForm,
+    CorrectionForm,
+    ImpairForm,
+    ImproveForm,
+    PostPeriodForm,
+    RevalueForm,
+    ReverseImpairmentForm,
+    ValueEventForm,
+)
 from .models import DepreciationPlan, DepreciationRun, RunFailure, ValueEntry
 
 SERVICE_FORM_TEMPLATE = "admin/finance/service_form.html"
@@ -135,39 +145,6 @@ def duration_text(seconds: float | None) -> str:
     return f"{secs} s"
 
 
-def add_service_errors(form: forms.Form, exc: Exception, renamed: dict[str, str] | None = None) -> None:
-    """Put a service's refusal on the form: field messages beside their fields, the rest at the top."""
-    renamed = renamed or {}
-    if isinstance(exc, ConflictError):
-        form.add_error(None, exc.message)
-        return
-    if isinstance(exc, PermissionDenied):
-        form.add_error(None, str(exc) or "You do not have permission to do this.")
-        return
-    assert isinstance(exc, ValidationError)
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc.messages)
-        return
-    for name, field_messages in exc.message_dict.items():
-        target = renamed.get(name, name)
-        if target in form.fields:
-            form.add_error(target, field_messages)
-        else:
-            form.add_error(None, field_messages)
-
-
-def date_field(label: str, help_text: str = "") -> forms.DateField:
-    return forms.DateField(label=label, widget=DateInput(), help_text=help_text)
-
-
-def amount_field(label: str, help_text: str = "", required: bool = True) -> forms.DecimalField:
-    return forms.DecimalField(label=label, max_digits=20, decimal_places=4, help_text=help_text, required=required)
-
-
-def reason_field(label: str = "Reason") -> forms.CharField:
-    return forms.CharField(label=label, widget=forms.Textarea(attrs={"rows": 3, "cols": 60}))
-
-
 # --------------------------------------------------------------------------------------------------
 # Filters
 # --------------------------------------------------------------------------------------------------
@@ -222,18 +199,6 @@ class AssetTagFilter(admin.SimpleListFilter):
 # --------------------------------------------------------------------------------------------------
 # Posting runs
 # --------------------------------------------------------------------------------------------------
-
-
-class PostMonthForm(forms.Form):
-    """Which month to post (its first day is the period)."""
-
-    month = forms.DateField(
-        label="Month",
-        widget=MonthInput(),
-        input_formats=["%Y-%m", "%m/%Y", "%Y-%m-%d"],
-        help_text="Depreciation is posted for every valued asset up to the end of this month. "
-        "Months already posted are left as they are; only what is missing is posted.",
-    )
 
 
 class FailuresFormSet(BaseInlineFormSet):
@@ -399,14 +364,14 @@ class DepreciationRunAdmin(FinanceReadOnlyMixin, admin.ModelAdmin):
         """Start the posting run for a month; the service refuses a future month or a second run in progress."""
         require_finance_writer(request)
         if request.method == "POST":
-            form = PostMonthForm(request.POST)
+            form = PostPeriodForm(request.POST)
             if form.is_valid():
                 try:
                     run = services.depreciation_run_start(
-                        actor=request.user, period=form.cleaned_data["month"], trigger="manual"
+                        actor=request.user, period=form.cleaned_data["period"], trigger="manual"
                     )
                 except (ValidationError, PermissionDenied) as exc:
-                    add_service_errors(form, exc, {"period": "month"})
+                    add_service_errors(form, exc)
                 else:
                     run_url = reverse("admin:finance_depreciationrun_change", args=[run.pk])
                     self.message_user(
@@ -421,7 +386,7 @@ class DepreciationRunAdmin(FinanceReadOnlyMixin, admin.ModelAdmin):
                     )
                     return HttpResponseRedirect(reverse("admin:finance_depreciationrun_changelist"))
         else:
-            form = PostMonthForm(initial={"month": services.scheduled_period()})
+            form = PostPeriodForm(initial={"period": services.scheduled_period()})
         return render_service_form(
             self,
             request,
@@ -456,125 +421,24 @@ class RunFailureAdmin(FinanceReadOnlyMixin, admin.ModelAdmin):
 
 
 # --------------------------------------------------------------------------------------------------
-# Forms that change an asset's value
+# The value forms (the same forms as the web pages, from finance.forms and assetreg.forms)
 # --------------------------------------------------------------------------------------------------
 
 
-class AssetValueForm(forms.Form):
-    """Base of the value forms: an asset by tag, limited to the assets the user may see."""
+def _value_event(
+    service: Callable[..., ValueEntry], done: Callable[[Asset, ValueEntry], str]
+) -> Callable[[Any, Asset, forms.Form], str]:
+    """Call a value-event service with the form's values; the success message."""
 
-    asset_tag = forms.CharField(label="Asset tag", max_length=50)
+    def perform(user: Any, asset: Asset, form: forms.Form) -> str:
+        assert isinstance(form, ValueEventForm)
+        return done(asset, service(actor=user, asset=asset, **form.service_kwargs()))
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.user = user
-        self.asset: Asset | None = None
-
-    def clean_asset_tag(self) -> str:
-        tag = self.cleaned_data["asset_tag"].strip().upper()
-        self.asset = register_selectors.assets_visible_to(self.user).filter(asset_tag=tag).first()
-        if self.asset is None:
-            raise ValidationError(f"There is no asset tagged {tag}.")
-        return tag
+    return perform
 
 
-class RevalueForm(AssetValueForm):
-    """Revaluation to fair value."""
-
-    entry_date = date_field("Valuation date", "Must be after the last posted month.")
-    fair_value = amount_field("Fair value", "The new carrying amount, in the asset's currency.")
-    appraiser = forms.CharField(label="Appraiser", max_length=200, help_text="A person or firm.")
-    reason = reason_field()
-    evidence = forms.FileField(label="Evidence", required=False, help_text="The appraisal report (optional).")
-
-
-class ImpairForm(AssetValueForm):
-    """Impairment down to the recoverable amount."""
-
-    entry_date = date_field("Date", "Must be after the last posted month.")
-    recoverable_amount = amount_field("Recoverable amount", "Below the current carrying amount.")
-    reason = reason_field()
-
-
-class ReverseImpairmentForm(AssetValueForm):
-    """Reversal of an earlier impairment."""
-
-    entry_date = date_field("Date", "Must be after the last posted month.")
-    amount = amount_field("Amount reversed", "At most up to what the asset would carry without the impairment.")
-    reason = reason_field()
-
-
-class ImproveForm(AssetValueForm):
-    """Capital improvement added to the carrying amount."""
-
-    entry_date = date_field("Date", "Must be after the last posted month.")
-    added_cost = amount_field("Cost added")
-    new_useful_life_months = forms.IntegerField(
-        label="New remaining life (months)",
-        min_value=1,
-        required=False,
-        help_text="Leave empty to spread the cost over the remaining life.",
-    )
-    reason = reason_field()
-
-
-class DisposeForm(AssetValueForm):
-    """Disposal of an asset that is out of service."""
-
-    disposal_date = date_field("Disposal date")
-    method = forms.ChoiceField(label="Method", choices=DisposalMethod.choices)
-    proceeds = amount_field("Proceeds", "What the asset brought in (0 for scrap or donation).")
-    reason = reason_field()
-
-
-def _revalue(user: Any, asset: Asset, data: dict[str, Any]) -> str:
-    entry = services.asset_revalue(
-        actor=user,
-        asset=asset,
-        entry_date=data["entry_date"],
-        fair_value=data["fair_value"],
-        reason=data["reason"],
-        appraiser=data["appraiser"],
-        evidence=data.get("evidence"),
-    )
-    return f"{asset.asset_tag} revalued to {entry.carrying_money.format()} on {entry.entry_date:%d %b %Y}."
-
-
-def _impair(user: Any, asset: Asset, data: dict[str, Any]) -> str:
-    entry = services.asset_impair(
-        actor=user,
-        asset=asset,
-        entry_date=data["entry_date"],
-        recoverable_amount=data["recoverable_amount"],
-        reason=data["reason"],
-    )
-    return f"{asset.asset_tag} impaired by {(-entry.amount_money).format()} to {entry.carrying_money.format()}."
-
-
-def _reverse_impairment(user: Any, asset: Asset, data: dict[str, Any]) -> str:
-    entry = services.asset_reverse_impairment(
-        actor=user,
-        asset=asset,
-        entry_date=data["entry_date"],
-        amount=data["amount"],
-        reason=data["reason"],
-    )
-    return f"Impairment of {asset.asset_tag} reversed by {entry.amount_money.format()}."
-
-
-def _improve(user: Any, asset: Asset, data: dict[str, Any]) -> str:
-    entry = services.asset_improve(
-        actor=user,
-        asset=asset,
-        entry_date=data["entry_date"],
-        added_cost=data["added_cost"],
-        reason=data["reason"],
-        new_useful_life_months=data.get("new_useful_life_months"),
-    )
-    return f"{entry.amount_money.format()} capitalised on {asset.asset_tag}: carrying {entry.carrying_money.format()}."
-
-
-def _dispose(user: Any, asset: Asset, data: dict[str, Any]) -> str:
+def _dispose(user: Any, asset: Asset, form: forms.Form) -> str:
+    data = form.cleaned_data
     disposal = register_services.asset_dispose(
         actor=user,
         asset=asset,
@@ -582,20 +446,28 @@ def _dispose(user: Any, asset: Asset, data: dict[str, Any]) -> str:
         method=data["method"],
         proceeds=data["proceeds"],
         reason=data["reason"],
+        expected_version=data["version"],
     )
     return f"{asset.asset_tag} disposed of on {disposal.disposal_date:%d %b %Y} for {disposal.proceeds_money.format()}."
 
 
 @dataclass(frozen=True)
 class ValueAction:
-    """One asset value form: its URL, title, form, the service call, and how service fields map to form fields."""
+    """One asset value form in the admin: its URL, title, the shared form, the service call, and how service
+    arguments map to form fields."""
 
     slug: str
     title: str
-    form_class: type[AssetValueForm]
-    perform: Callable[[Any, Asset, dict[str, Any]], str]
+    form_class: type[forms.Form]
+    perform: Callable[[Any, Asset, forms.Form], str]
     intro: str
     renamed: tuple[tuple[str, str], ...] = ()
+
+    def make_form(self, asset: Asset, data: Any = None, files: Any = None) -> forms.Form:
+        """The same form the web page shows for this asset (the disposal form carries the version read)."""
+        if issubclass(self.form_class, ValueEventForm):
+            return self.form_class(data, files, currency=asset.currency)
+        return self.form_class(data, files, initial={"version": asset.version})
 
 
 VALUE_ACTIONS: tuple[ValueAction, ...] = (
@@ -603,7 +475,12 @@ VALUE_ACTIONS: tuple[ValueAction, ...] = (
         "revalue",
         "Revalue",
         RevalueForm,
-        _revalue,
+        _value_event(
+            services.asset_revalue,
+            lambda asset, entry: (
+                f"{asset.asset_tag} revalued to {entry.carrying_money.format()} on {entry.entry_date:%d %b %Y}."
+            ),
+        ),
         "An increase goes to the revaluation reserve (after reversing earlier revaluation losses); a "
         "decrease uses up the reserve first, the rest is a loss. Later depreciation starts from the new "
         "value over the remaining life.",
@@ -612,21 +489,35 @@ VALUE_ACTIONS: tuple[ValueAction, ...] = (
         "impair",
         "Impair",
         ImpairForm,
-        _impair,
+        _value_event(
+            services.asset_impair,
+            lambda asset, entry: (
+                f"{asset.asset_tag} impaired by {(-entry.amount_money).format()} to {entry.carrying_money.format()}."
+            ),
+        ),
         "Writes the asset down to its recoverable amount; a revalued asset's reserve absorbs the loss first.",
     ),
     ValueAction(
         "reverse-impairment",
         "Reverse impairment",
         ReverseImpairmentForm,
-        _reverse_impairment,
+        _value_event(
+            services.asset_reverse_impairment,
+            lambda asset, entry: f"Impairment of {asset.asset_tag} reversed by {entry.amount_money.format()}.",
+        ),
         "Reverses an earlier impairment, at most up to the carrying amount the asset would have had without it.",
     ),
     ValueAction(
         "improve",
         "Capital improvement",
         ImproveForm,
-        _improve,
+        _value_event(
+            services.asset_improve,
+            lambda asset, entry: (
+                f"{entry.amount_money.format()} capitalised on {asset.asset_tag}: "
+                f"carrying {entry.carrying_money.format()}."
+            ),
+        ),
         "Adds the cost to the carrying amount; it is depreciated from the improvement's month.",
     ),
     ValueAction(
@@ -636,18 +527,9 @@ VALUE_ACTIONS: tuple[ValueAction, ...] = (
         _dispose,
         "Records the disposal of an asset that is out of service: depreciation up to the disposal date, "
         "then the gain or loss. The asset becomes read-only.",
-        renamed=(("to_status", "asset_tag"), ("effective_date", "disposal_date")),
+        renamed=(("to_status", NON_FIELD_ERRORS), ("effective_date", "disposal_date")),
     ),
 )
-
-
-class CorrectionForm(forms.Form):
-    """The depreciation that should have been posted for an entry's month."""
-
-    correct_amount = amount_field(
-        "Correct depreciation", "What should have been posted for this month (a positive amount, or 0)."
-    )
-    reason = reason_field()
 
 
 def render_service_form(
@@ -659,8 +541,9 @@ def render_service_form(
     submit_label: str,
     intro: str = "",
     facts: list[tuple[str, str]] | None = None,
+    method: str = "post",
 ) -> TemplateResponse:
-    """The admin page of a form that calls a service."""
+    """The admin page of a form that calls a service (or, sent by GET, the step that picks its asset)."""
     context = {
         **model_admin.admin_site.each_context(request),
         "opts": model_admin.opts,
@@ -669,6 +552,7 @@ def render_service_form(
         "intro": intro,
         "facts": facts or [],
         "submit_label": submit_label,
+        "form_method": method,
     }
     return TemplateResponse(request, SERVICE_FORM_TEMPLATE, context)
 
@@ -832,32 +716,37 @@ class ValueEntryAdmin(FinanceReadOnlyMixin, admin.ModelAdmin):
         return view
 
     def value_form_view(self, request: HttpRequest, action: ValueAction) -> HttpResponse:
-        """A value form: check its shape, call the service, show a refusal beside the fields it concerns."""
+        """A value form for the asset named by `?asset=TAG` (asked for first): check its shape, call the
+        service, show a refusal beside the fields it concerns."""
         require_finance_writer(request)
+        picker = AssetTagForm(
+            request.GET if AssetTagForm.base_fields.keys() & request.GET.keys() else None, user=request.user
+        )
+        asset = picker.found if picker.is_valid() else None
+        if asset is None:
+            return render_service_form(
+                self, request, picker, title=action.title, submit_label="Continue", intro=action.intro, method="get"
+            )
         if request.method == "POST":
-            form = action.form_class(request.POST, request.FILES, user=request.user)
+            form = action.make_form(asset, request.POST, request.FILES)
             if form.is_valid():
-                assert form.asset is not None
                 try:
-                    summary = action.perform(request.user, form.asset, form.cleaned_data)
+                    summary = action.perform(request.user, asset, form)
                 except (ValidationError, PermissionDenied, ConflictError) as exc:
                     add_service_errors(form, exc, dict(action.renamed))
                 else:
                     self.message_user(request, summary, messages.SUCCESS)
-                    return HttpResponseRedirect(ledger_url(form.asset.asset_tag))
+                    return HttpResponseRedirect(ledger_url(asset.asset_tag))
         else:
-            form = action.form_class(initial={"asset_tag": request.GET.get("asset", "")}, user=request.user)
-            if form.initial["asset_tag"]:
-                tag = form.initial["asset_tag"].strip().upper()
-                form.asset = register_selectors.assets_visible_to(request.user).filter(asset_tag=tag).first()
+            form = action.make_form(asset)
         return render_service_form(
             self,
             request,
             form,
-            title=action.title,
+            title=f"{action.title} {asset.asset_tag}",
             submit_label=action.title,
             intro=action.intro,
-            facts=asset_facts(form.asset),
+            facts=asset_facts(asset),
         )
 
     def correct_view(self, request: HttpRequest, object_id: str) -> HttpResponse:

@@ -1,7 +1,10 @@
-"""Web forms of the valuation pages. They check the shape of input only; finance.services validates and writes.
+"""The valuation forms, one of each, used by the web pages and by finance staff's admin alike. They check the
+shape of input only; finance.services (and assetreg.services for a disposal) validate and write, and their
+refusals are put beside the fields they name by `ledgerline.forms.add_service_errors`.
 
-Each value-event form knows the keyword arguments of its service (`service_kwargs`), so one view serves all
-four; the service's ValidationErrors are put next to the fields they name (assetreg.forms.add_service_errors).
+A value-event form is always made for one asset (its amounts are labelled in the asset's currency) and knows
+the keyword arguments of its service (`service_kwargs`), so one view per interface serves all four. The web
+page takes the asset from the URL; the admin asks for it first with `AssetTagForm`.
 """
 
 from __future__ import annotations
@@ -12,15 +15,24 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 
+from assetreg import selectors as register_selectors
 from assetreg.forms import DateInput
+from assetreg.models import Asset
 from assetreg.services import DOCUMENT_TYPES
 
 EVIDENCE_EXTENSIONS = tuple(sorted(DOCUMENT_TYPES))
+REASON_MAX_LENGTH = 2000
+MONTH_INPUT_FORMATS = ["%Y-%m", "%Y-%m-%d", "%m/%Y"]
 
 
 def amount_field(label: str, **kwargs: Any) -> forms.DecimalField:
     """An amount of money as the services take it: up to 4 decimal places, not negative."""
     return forms.DecimalField(label=label, max_digits=20, decimal_places=4, min_value=0, **kwargs)
+
+
+def reason_field(label: str = "Reason") -> forms.CharField:
+    """Why: shown in the ledger and the audit trail."""
+    return forms.CharField(label=label, widget=forms.Textarea(attrs={"rows": 3}), max_length=REASON_MAX_LENGTH)
 
 
 class MonthInput(forms.DateInput):
@@ -32,11 +44,29 @@ class MonthInput(forms.DateInput):
         super().__init__(attrs={"placeholder": "YYYY-MM", **(attrs or {})}, format="%Y-%m")
 
 
+class AssetTagForm(forms.Form):
+    """Which asset a value form is for, by tag, among the assets the user may see (the admin's first step)."""
+
+    asset = forms.CharField(label="Asset tag", max_length=50)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.found: Asset | None = None
+
+    def clean_asset(self) -> str:
+        tag = self.cleaned_data["asset"].strip().upper()
+        self.found = register_selectors.assets_visible_to(self.user).filter(asset_tag=tag).first()
+        if self.found is None:
+            raise forms.ValidationError(f"There is no asset tagged {tag}.")
+        return tag
+
+
 class ValueEventForm(forms.Form):
     """The date and reason every value event has; the amount fields are labelled in the asset's currency."""
 
     entry_date = forms.DateField(label="Date", widget=DateInput())
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+    reason = reason_field()
     amount_fields: tuple[str, ...] = ()
 
     def __init__(self, *args: Any, currency: str, **kwargs: Any) -> None:
@@ -105,7 +135,9 @@ class ImpairForm(ValueEventForm):
 class ReverseImpairmentForm(ValueEventForm):
     """Reverse (part of) an earlier impairment."""
 
-    amount = amount_field("Amount reversed")
+    amount = amount_field(
+        "Amount reversed", help_text="At most up to what the asset would carry without the impairment."
+    )
     amount_fields = ("amount",)
     field_order = ("entry_date", "amount", "reason")
 
@@ -124,12 +156,21 @@ class ImproveForm(ValueEventForm):
     field_order = ("entry_date", "added_cost", "new_useful_life_months", "reason")
 
 
+class CorrectionForm(forms.Form):
+    """The depreciation that should have been posted for an entry's month."""
+
+    correct_amount = amount_field(
+        "Correct depreciation", help_text="What should have been posted for this month (a positive amount, or 0)."
+    )
+    reason = reason_field()
+
+
 class PostPeriodForm(forms.Form):
     """Choose the month a posting run posts depreciation through."""
 
     period = forms.DateField(
         label="Month",
         widget=MonthInput(),
-        input_formats=["%Y-%m", "%Y-%m-%d", "%m/%Y"],
+        input_formats=MONTH_INPUT_FORMATS,
         help_text="Posts every valued asset through the end of this month; months already posted are skipped.",
     )

@@ -27,10 +27,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 from assetreg import access
 from assetreg import selectors as register
 from assetreg.choices import DepreciationMethod
-from assetreg.forms import add_service_errors
 from assetreg.models import Asset
 from assetreg.services import DOCUMENT_TYPES, IMAGE_EXTENSIONS
 from ledgerline import roles
+from ledgerline.forms import add_service_errors
 from ledgerline.money import Money
 
 from . import charts, selectors, services

@@ -47,7 +47,7 @@ def test_post_a_month_starts_a_run_and_links_it(world, logged_in, textbook_asset
     client = logged_in(world.finance)
 
     with django_capture_on_commit_callbacks(execute=False) as enqueued:
-        response = client.post(reverse(POST_MONTH), {"month": "2024-06"})
+        response = client.post(reverse(POST_MONTH), {"period": "2024-06"})
 
     run = DepreciationRun.objects.get()
     assert response.status_code == 302 and response.url == reverse(RUNS)
@@ -61,14 +61,14 @@ def test_post_a_month_starts_a_run_and_links_it(world, logged_in, textbook_asset
 def test_post_a_month_offers_the_month_that_just_ended(world, logged_in):
     form = logged_in(world.finance).get(reverse(POST_MONTH)).context["form"]
 
-    assert form.initial["month"] == services.scheduled_period()
+    assert form.initial["period"] == services.scheduled_period()
 
 
 def test_a_future_month_is_a_form_error_and_starts_nothing(world, logged_in):
-    response = logged_in(world.finance).post(reverse(POST_MONTH), {"month": "2099-01"})
+    response = logged_in(world.finance).post(reverse(POST_MONTH), {"period": "2099-01"})
 
     assert response.status_code == 200
-    assert response.context["form"].errors["month"] == ["A future month cannot be posted yet."]
+    assert response.context["form"].errors["period"] == ["A future month cannot be posted yet."]
     assert not DepreciationRun.objects.exists()
 
 
@@ -77,19 +77,19 @@ def test_a_month_already_being_posted_is_a_form_error(
 ):
     client = logged_in(world.finance)
     with django_capture_on_commit_callbacks(execute=False):
-        client.post(reverse(POST_MONTH), {"month": "2024-06"})
+        client.post(reverse(POST_MONTH), {"period": "2024-06"})
 
-    response = client.post(reverse(POST_MONTH), {"month": "2024-06"})
+    response = client.post(reverse(POST_MONTH), {"period": "2024-06"})
 
     assert response.status_code == 200
-    assert "already in progress" in response.context["form"].errors["month"][0]
+    assert "already in progress" in response.context["form"].errors["period"][0]
     assert DepreciationRun.objects.count() == 1
 
 
 def test_a_month_that_is_not_a_month_is_a_form_error(world, logged_in):
-    response = logged_in(world.finance).post(reverse(POST_MONTH), {"month": "June"})
+    response = logged_in(world.finance).post(reverse(POST_MONTH), {"period": "June"})
 
-    assert response.status_code == 200 and response.context["form"].errors["month"]
+    assert response.status_code == 200 and response.context["form"].errors["period"]
 
 
 def test_the_latest_run_with_failures_is_announced_and_its_failures_are_listed(world, logged_in, textbook_asset):
@@ -144,7 +144,7 @@ def test_auditors_see_runs_but_cannot_post_a_month(world, logged_in, posted_2024
     client = logged_in(world.auditor)
 
     listing = client.get(reverse(RUNS))
-    refused = client.post(reverse(POST_MONTH), {"month": "2024-06"})
+    refused = client.post(reverse(POST_MONTH), {"period": "2024-06"})
 
     assert listing.status_code == 200 and f"Run {posted_2024.pk}" in listing.text
     assert "Post a month" not in listing.text
@@ -155,7 +155,7 @@ def test_a_facility_manager_with_admin_access_cannot_post_a_month(world, logged_
     client = logged_in(staff_facility_manager)
 
     assert client.get(reverse(POST_MONTH)).status_code == 403
-    assert client.post(reverse(POST_MONTH), {"month": "2024-06"}).status_code == 403
+    assert client.post(reverse(POST_MONTH), {"period": "2024-06"}).status_code == 403
     assert client.get(reverse(RUNS)).status_code == 403
     assert not DepreciationRun.objects.exists()
 
