@@ -296,9 +296,18 @@ class DepreciationRunAdmin(FinanceReadOnlyMixin, admin.ModelAdmin):
 
     @admin.display(description="Progress")
     def progress(self, obj: DepreciationRun) -> str:
+        """The progress bar; while the run goes on, static/js/runs.js polls the run's status (the API's shape)."""
         percent = obj.progress_percent
+        polled = (
+            format_html(' data-run-status-url="{}"', reverse("finance:run_status", args=[obj.pk]))
+            if not obj.is_finished
+            else ""
+        )
         return format_html(
-            '<progress class="run-progress" max="100" value="{}" title="{}%">{}%</progress> {} / {} ({}%)',
+            '<span class="run-progress-cell"{}><progress class="run-progress" data-run-progress max="100" value="{}" '
+            'title="{}%">{}%</progress> <span data-run-field="processed_assets">{}</span> / '
+            '<span data-run-field="total_assets">{}</span> (<span data-run-field="progress_percent">{}</span>%)</span>',
+            polled,
             percent,
             percent,
             percent,

@@ -83,6 +83,10 @@ class DepreciationRun(models.Model):
         return min(100, round(100 * self.processed_assets / self.total_assets))
 
     @property
+    def is_finished(self) -> bool:
+        return self.status in (RunStatus.DONE, RunStatus.DONE_WITH_ERRORS, RunStatus.FAILED)
+
+    @property
     def duration_seconds(self) -> float | None:
         if self.started_at and self.finished_at:
             return (self.finished_at - self.started_at).total_seconds()

@@ -34,9 +34,10 @@ from ledgerline.forms import add_service_errors
 from ledgerline.money import Money
 
 from . import charts, selectors, services
+from .api.serializers import DepreciationRunOutputSerializer
 from .choices import FINISHED_STATUSES, EntryKind
 from .forms import ImpairForm, ImproveForm, PostPeriodForm, RevalueForm, ReverseImpairmentForm, ValueEventForm
-from .models import DepreciationPlan, DepreciationRun, ValueEntry
+from .models import DepreciationPlan, ValueEntry
 from .plans import VALUED_STATUSES
 
 SCHEDULE_EXCERPT = 12  # posted months and planned months shown on the asset page
@@ -342,34 +343,12 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "finance/run_detail.html", context)
 
 
-def run_status_data(run: DepreciationRun) -> dict[str, Any]:
-    """What the progress display of a run shows, as JSON."""
-    return {
-        "id": run.pk,
-        "period": run.period.isoformat(),
-        "status": run.status,
-        "status_label": run.get_status_display(),
-        "finished": run.status in FINISHED_STATUSES,
-        "total_assets": run.total_assets,
-        "processed_assets": run.processed_assets,
-        "percent": run.progress_percent,
-        "posted_entries": run.posted_entries,
-        "failed_assets": run.failed_assets,
-        "chunks_done": run.chunks_done,
-        "chunks_total": run.chunks_total,
-        "totals": run.totals,
-        "started_at": run.started_at.isoformat() if run.started_at else None,
-        "finished_at": run.finished_at.isoformat() if run.finished_at else None,
-        "duration_seconds": run.duration_seconds,
-    }
-
-
 @login_required
 @require_GET
 def run_status(request: HttpRequest, pk: int) -> JsonResponse:
-    """A run's progress as JSON, polled by its page while it is queued or running."""
+    """A run's progress as JSON in the API's shape, polled by its page (and the admin's run list) while it runs."""
     _require_run_reader(request.user)
     run = get_object_or_404(selectors.runs(), pk=pk)
-    response = JsonResponse(run_status_data(run))
+    response = JsonResponse(DepreciationRunOutputSerializer(run).data)
     response["Cache-Control"] = "no-store"
     return response

@@ -101,7 +101,16 @@ class AssetBookValueOutputSerializer(serializers.Serializer):
 
 
 class DepreciationRunOutputSerializer(serializers.ModelSerializer):
-    """A posting run: its period, status, progress while it runs and the totals it posted."""
+    """A posting run: its period, status, progress while it runs and the totals it posted. The one JSON shape of
+    a run's status: the API, the web progress page and the admin's run list (static/js/runs.js) all read it."""
+
+    status_label = serializers.CharField(source="get_status_display", read_only=True, help_text="The status in words.")
+    finished = serializers.BooleanField(
+        source="is_finished", read_only=True, help_text="True once the run is done, done with errors or failed."
+    )
+    duration_seconds = serializers.FloatField(
+        read_only=True, allow_null=True, help_text="From start to finish; empty while the run is not finished."
+    )
 
     requested_by: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
         slug_field="username", read_only=True, allow_null=True, help_text="Empty for scheduled runs."
@@ -119,6 +128,8 @@ class DepreciationRunOutputSerializer(serializers.ModelSerializer):
             "id",
             "period",
             "status",
+            "status_label",
+            "finished",
             "trigger",
             "requested_by",
             "total_assets",
@@ -133,6 +144,7 @@ class DepreciationRunOutputSerializer(serializers.ModelSerializer):
             "created_at",
             "started_at",
             "finished_at",
+            "duration_seconds",
         ]
         read_only_fields = fields
 

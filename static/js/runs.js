@@ -1,4 +1,5 @@
-/* Valuation runs: while a run is queued or running, poll its status and update its progress in place.
+/* Valuation runs (web pages and the admin's run list): while a run is queued or running, poll its status (the
+   API's run shape, finance.api.serializers.DepreciationRunOutputSerializer) and update its progress in place.
    Elements with data-run-status-url are polled; when the run has finished the page reloads once to show its
    totals and failures. Without this script the pages still show the state at load time (and a Reload link). */
 (function () {
@@ -17,8 +18,12 @@
       if (Object.prototype.hasOwnProperty.call(data, key)) { node.textContent = show(data[key]); }
     });
     element.querySelectorAll("[data-run-bar]").forEach(function (bar) {
-      bar.style.width = data.percent + "%";
-      bar.parentNode.setAttribute("aria-valuenow", data.percent);
+      bar.style.width = data.progress_percent + "%";
+      bar.parentNode.setAttribute("aria-valuenow", data.progress_percent);
+    });
+    element.querySelectorAll("progress[data-run-progress]").forEach(function (bar) {
+      bar.value = data.progress_percent;
+      bar.textContent = data.progress_percent + "%";
     });
     document.querySelectorAll("[data-run-badge]").forEach(function (badge) {
       if (element.contains(badge) || !element.closest("tr")) {

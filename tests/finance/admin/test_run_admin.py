@@ -1,5 +1,6 @@
 """Posting runs in the admin: the list with progress, "Post a month", the failure banner, read-only records."""
 
+import re
 from datetime import date
 
 import pytest
@@ -16,21 +17,27 @@ RUNS = "admin:finance_depreciationrun_changelist"
 POST_MONTH = "admin:finance_depreciationrun_post"
 
 
+def text_of(page):
+    """The page as a reader sees it: without tags."""
+    return re.sub(r"<[^>]+>", "", page)
+
+
 def test_finance_sees_runs_with_progress_totals_and_who_asked(world, logged_in, posted_2024):
     response = logged_in(world.finance).get(reverse(RUNS))
 
     assert response.status_code == 200
     page = response.text
     assert f"Run {posted_2024.pk}" in page and "December 2024" in page
-    assert f"{posted_2024.total_assets} / {posted_2024.total_assets} (100%)" in page
-    assert '<progress class="run-progress" max="100" value="100"' in page
+    assert f"{posted_2024.total_assets} / {posted_2024.total_assets} (100%)" in text_of(page)
+    assert '<progress class="run-progress" data-run-progress max="100" value="100"' in page
+    assert "data-run-status-url" not in page, "a finished run is not polled"
     assert f"EUR {posted_2024.totals['EUR'][:-3]}" in page.replace(",", "")
     assert "fin" in page
     assert "Post a month" in page
 
 
-def test_a_running_run_shows_how_far_it_got(world, logged_in):
-    DepreciationRun.objects.create(
+def test_a_running_run_shows_how_far_it_got_and_is_polled_like_the_web_page(world, logged_in):
+    run = DepreciationRun.objects.create(
         period=date(2026, 10, 1),
         status=RunStatus.RUNNING,
         total_assets=200,
@@ -40,7 +47,9 @@ def test_a_running_run_shows_how_far_it_got(world, logged_in):
 
     page = logged_in(world.finance).get(reverse(RUNS)).text
 
-    assert "50 / 200 (25%)" in page
+    assert "50 / 200 (25%)" in text_of(page)
+    assert f'data-run-status-url="{reverse("finance:run_status", args=[run.pk])}"' in page
+    assert "js/runs.js" in page
 
 
 def test_post_a_month_starts_a_run_and_links_it(world, logged_in, textbook_asset, django_capture_on_commit_callbacks):

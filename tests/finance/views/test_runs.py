@@ -132,11 +132,22 @@ def test_run_status_reports_progress_as_json(
     services.depreciation_run_chunk(run_id=queued.pk, lo=textbook_asset.pk - 10, hi=textbook_asset.pk + 10)
     after = client.get(reverse("finance:run_status", args=[queued.pk])).json()
 
-    assert before["status"] == "queued" and before["finished"] is False and before["percent"] == 0
+    assert before["status"] == "queued" and before["finished"] is False and before["progress_percent"] == 0
     assert before["total_assets"] == Asset.objects.filter(status="in_service").count()
-    assert after["status"] == "done" and after["finished"] is True and after["percent"] == 100
+    assert after["status"] == "done" and after["finished"] is True and after["progress_percent"] == 100
     assert after["posted_entries"] >= 2 and after["chunks_done"] == after["chunks_total"] == 1
     assert after["totals"]["EUR"]
+
+
+def test_the_progress_json_is_the_apis_run_shape(world, client_for, textbook_asset, post_through):
+    run = post_through(date(2024, 3, 1))
+    client = client_for("finance")
+
+    polled = client.get(reverse("finance:run_status", args=[run.pk])).json()
+    api = client.get(f"/api/v1/depreciation-runs/{run.pk}/").json()
+
+    assert polled == api
+    assert (polled["status_label"], polled["finished"]) == ("Done", True)
 
 
 def test_the_run_page_lists_the_assets_that_failed_with_links_and_reasons(
