@@ -170,10 +170,12 @@ class ValueEntry(models.Model):
             # Period first: a month's postings all land at the right-hand end of the index (new periods are later
             # than every posted one), instead of being scattered between each asset's earlier months.
             models.UniqueConstraint(
-                fields=["period", "asset"], condition=Q(kind="depreciation"), name="one_depreciation_per_asset_period"
+                fields=["period", "asset"],
+                condition=Q(kind=EntryKind.DEPRECIATION),
+                name="one_depreciation_per_asset_period",
             ),
             models.UniqueConstraint(
-                fields=["asset"], condition=Q(kind="disposal"), name="one_disposal_entry_per_asset"
+                fields=["asset"], condition=Q(kind=EntryKind.DISPOSAL), name="one_disposal_entry_per_asset"
             ),
             models.CheckConstraint(condition=Q(carrying_after__gte=0), name="valueentry_carrying_not_negative"),
         ]

@@ -22,6 +22,18 @@ from .models import DepreciationPlan
 VALUED_STATUSES = (AssetStatus.IN_SERVICE, AssetStatus.UNDER_MAINTENANCE, AssetStatus.OUT_OF_SERVICE)
 
 
+# Why a new plan cannot be made, and what a new plan's reason says: shared by the Python and SQL executors.
+PLAN_PROBLEMS = {
+    "no_in_service_date": "The asset has no in-service date.",
+    "negative_amount": "The acquisition cost or salvage value is negative.",
+    "salvage_above_cost": "The salvage value is above the acquisition cost.",
+    "no_useful_life": "The asset has no useful life.",
+    "no_expected_units": "Units of production needs the expected total units.",
+}
+REASON_NOT_DEPRECIATED = "Not depreciated"
+REASON_PLACED_IN_SERVICE = "Placed in service"
+
+
 class PlanInputError(ValueError):
     """An asset's data cannot give a schedule (no in-service date, no life, ...): the reason is for people."""
 
@@ -77,11 +89,11 @@ def inputs_from_row(row: dict[str, Any], units_at_start: Decimal = Decimal(0)) -
 def new_plan(inputs: AssetInputs) -> DepreciationPlan:
     """The first plan of an asset, from its register data. Raises PlanInputError with a readable reason."""
     if inputs.in_service_date is None:
-        raise PlanInputError("The asset has no in-service date.")
+        raise PlanInputError(PLAN_PROBLEMS["no_in_service_date"])
     if inputs.salvage > inputs.cost:
-        raise PlanInputError("The salvage value is above the acquisition cost.")
+        raise PlanInputError(PLAN_PROBLEMS["salvage_above_cost"])
     if inputs.cost < 0 or inputs.salvage < 0:
-        raise PlanInputError("The acquisition cost or salvage value is negative.")
+        raise PlanInputError(PLAN_PROBLEMS["negative_amount"])
     start = inputs.in_service_date.replace(day=1)
     if inputs.method == DepreciationMethod.NONE:
         return _plan_row(
@@ -95,12 +107,12 @@ def new_plan(inputs: AssetInputs) -> DepreciationPlan:
                 salvage=inputs.cost,
             ),
             units_at_basis=Decimal(0),
-            reason="Not depreciated",
+            reason=REASON_NOT_DEPRECIATED,
         )
     if not inputs.life_months or inputs.life_months < 1:
-        raise PlanInputError("The asset has no useful life.")
+        raise PlanInputError(PLAN_PROBLEMS["no_useful_life"])
     if inputs.method == DepreciationMethod.UNITS_OF_PRODUCTION and not inputs.expected_units:
-        raise PlanInputError("Units of production needs the expected total units.")
+        raise PlanInputError(PLAN_PROBLEMS["no_expected_units"])
     try:
         basis = schedule.basis_for(
             currency=inputs.currency,
@@ -116,7 +128,7 @@ def new_plan(inputs: AssetInputs) -> DepreciationPlan:
     except (ValueError, TypeError) as exc:
         raise PlanInputError(str(exc)) from None
     units_at_basis = inputs.units_at_start if inputs.method == DepreciationMethod.UNITS_OF_PRODUCTION else Decimal(0)
-    return _plan_row(inputs.asset_id, basis, units_at_basis=units_at_basis, reason="Placed in service")
+    return _plan_row(inputs.asset_id, basis, units_at_basis=units_at_basis, reason=REASON_PLACED_IN_SERVICE)
 
 
 def plan_from_basis(asset_id: int, basis: schedule.Basis, *, units_at_basis: Decimal, reason: str) -> DepreciationPlan:

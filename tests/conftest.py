@@ -1,10 +1,12 @@
 """Fixtures shared by the whole suite: a small world of two sites and one user per role."""
 
+import os
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connection
 
 from ledgerline import roles
 from tests.factories import AssetFactory, SiteFactory, UserFactory
@@ -16,6 +18,17 @@ def _test_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _postgresql_only(request):
+    """Tests marked `postgresql` run only there. Skipped on SQLite for a quick local run; in CI (CI=true) such a
+    skip would hide that the PostgreSQL-only code went untested, so it is a failure instead."""
+    if request.node.get_closest_marker("postgresql") is None or connection.vendor == "postgresql":
+        return
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"needs PostgreSQL, but the database is {connection.vendor}: PostgreSQL-only tests must run in CI")
+    pytest.skip("needs PostgreSQL (set DATABASE_URL=postgres://...)")
 
 
 @dataclass
