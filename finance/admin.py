@@ -37,16 +37,7 @@ from ledgerline.money import Money
 
 from . import schedule, selectors, services
 from .choices import EntryKind, RunStatus
-from .forms import (
-    AssetTagForm,
-    CorrectionForm,
-    ImpairForm,
-    ImproveForm,
-    PostPeriodForm,
-    RevalueForm,
-    ReverseImpairmentForm,
-    ValueEventForm,
-)
+from .forms import VALUE_EVENTS, AssetTagForm, CorrectionForm, PostPeriodForm, ValueEvent, ValueEventForm
 from .models import DepreciationPlan, DepreciationRun, RunFailure, ValueEntry
 
 SERVICE_FORM_TEMPLATE = "admin/finance/service_form.html"
@@ -434,14 +425,12 @@ class RunFailureAdmin(FinanceReadOnlyMixin, admin.ModelAdmin):
 # --------------------------------------------------------------------------------------------------
 
 
-def _value_event(
-    service: Callable[..., ValueEntry], done: Callable[[Asset, ValueEntry], str]
-) -> Callable[[Any, Asset, forms.Form], str]:
-    """Call a value-event service with the form's values; the success message."""
+def _value_event(event: ValueEvent) -> Callable[[Any, Asset, forms.Form], str]:
+    """Call a value event's service with the form's values; the success message."""
 
     def perform(user: Any, asset: Asset, form: forms.Form) -> str:
         assert isinstance(form, ValueEventForm)
-        return done(asset, service(actor=user, asset=asset, **form.service_kwargs()))
+        return event.done_message(asset, event.service(actor=user, asset=asset, **form.service_kwargs()))
 
     return perform
 
@@ -480,55 +469,7 @@ class ValueAction:
 
 
 VALUE_ACTIONS: tuple[ValueAction, ...] = (
-    ValueAction(
-        "revalue",
-        "Revalue",
-        RevalueForm,
-        _value_event(
-            services.asset_revalue,
-            lambda asset, entry: (
-                f"{asset.asset_tag} revalued to {entry.carrying_money.format()} on {entry.entry_date:%d %b %Y}."
-            ),
-        ),
-        "An increase goes to the revaluation reserve (after reversing earlier revaluation losses); a "
-        "decrease uses up the reserve first, the rest is a loss. Later depreciation starts from the new "
-        "value over the remaining life.",
-    ),
-    ValueAction(
-        "impair",
-        "Impair",
-        ImpairForm,
-        _value_event(
-            services.asset_impair,
-            lambda asset, entry: (
-                f"{asset.asset_tag} impaired by {(-entry.amount_money).format()} to {entry.carrying_money.format()}."
-            ),
-        ),
-        "Writes the asset down to its recoverable amount; a revalued asset's reserve absorbs the loss first.",
-    ),
-    ValueAction(
-        "reverse-impairment",
-        "Reverse impairment",
-        ReverseImpairmentForm,
-        _value_event(
-            services.asset_reverse_impairment,
-            lambda asset, entry: f"Impairment of {asset.asset_tag} reversed by {entry.amount_money.format()}.",
-        ),
-        "Reverses an earlier impairment, at most up to the carrying amount the asset would have had without it.",
-    ),
-    ValueAction(
-        "improve",
-        "Capital improvement",
-        ImproveForm,
-        _value_event(
-            services.asset_improve,
-            lambda asset, entry: (
-                f"{entry.amount_money.format()} capitalised on {asset.asset_tag}: "
-                f"carrying {entry.carrying_money.format()}."
-            ),
-        ),
-        "Adds the cost to the carrying amount; it is depreciated from the improvement's month.",
-    ),
+    *(ValueAction(e.slug, e.title, e.form_class, _value_event(e), e.intro) for e in VALUE_EVENTS),
     ValueAction(
         "dispose",
         "Dispose",

@@ -9,6 +9,8 @@ page takes the asset from the URL; the admin asks for it first with `AssetTagFor
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
@@ -19,6 +21,9 @@ from assetreg import selectors as register_selectors
 from assetreg.forms import DateInput
 from assetreg.models import Asset
 from assetreg.services import DOCUMENT_TYPES
+
+from . import services
+from .models import ValueEntry
 
 EVIDENCE_EXTENSIONS = tuple(sorted(DOCUMENT_TYPES))
 REASON_MAX_LENGTH = 2000
@@ -154,6 +159,66 @@ class ImproveForm(ValueEventForm):
     )
     amount_fields = ("added_cost",)
     field_order = ("entry_date", "added_cost", "new_useful_life_months", "reason")
+
+
+@dataclass(frozen=True)
+class ValueEvent:
+    """One value event as the web page and the admin both offer it: its form, the service it calls and the words
+    around it (`done` takes the asset's tag and its book value after the event)."""
+
+    slug: str
+    title: str
+    intro: str
+    form_class: type[ValueEventForm]
+    service: Callable[..., ValueEntry]
+    submit: str
+    done: str
+
+    def done_message(self, asset: Asset, entry: ValueEntry) -> str:
+        return self.done.format(asset=asset.asset_tag, value=entry.carrying_money.format())
+
+
+REVALUE = ValueEvent(
+    slug="revalue",
+    title="Revalue",
+    intro="Set the asset to its fair value. An increase goes to the revaluation reserve (after reversing earlier "
+    "revaluation losses); a decrease uses up the reserve first, the rest is a loss. Depreciation continues "
+    "from the new value over the remaining life.",
+    form_class=RevalueForm,
+    service=services.asset_revalue,
+    submit="Record revaluation",
+    done="{asset} was revalued to {value}.",
+)
+IMPAIR = ValueEvent(
+    slug="impair",
+    title="Impair",
+    intro="Write the asset down to its recoverable amount. A revaluation reserve absorbs the loss first; "
+    "depreciation continues from the lower value.",
+    form_class=ImpairForm,
+    service=services.asset_impair,
+    submit="Record impairment",
+    done="{asset} was impaired to {value}.",
+)
+REVERSE_IMPAIRMENT = ValueEvent(
+    slug="reverse-impairment",
+    title="Reverse impairment",
+    intro="Reverse an earlier impairment, at most up to the book value the asset would have had without it.",
+    form_class=ReverseImpairmentForm,
+    service=services.asset_reverse_impairment,
+    submit="Record reversal",
+    done="The impairment of {asset} was reversed; its book value is now {value}.",
+)
+IMPROVE = ValueEvent(
+    slug="improve",
+    title="Capital improvement",
+    intro="Add the cost of an improvement to the book value; it is depreciated over the remaining life, or over "
+    "a new one.",
+    form_class=ImproveForm,
+    service=services.asset_improve,
+    submit="Record improvement",
+    done="The improvement of {asset} was recorded; its book value is now {value}.",
+)
+VALUE_EVENTS = (REVALUE, IMPAIR, REVERSE_IMPAIRMENT, IMPROVE)
 
 
 class CorrectionForm(forms.Form):

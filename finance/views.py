@@ -7,7 +7,6 @@ writes through finance.services, whose ValidationErrors are shown next to the fi
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -36,7 +35,7 @@ from ledgerline.money import Money
 from . import charts, selectors, services
 from .api.serializers import DepreciationRunOutputSerializer
 from .choices import FINISHED_STATUSES, EntryKind
-from .forms import ImpairForm, ImproveForm, PostPeriodForm, RevalueForm, ReverseImpairmentForm, ValueEventForm
+from .forms import IMPAIR, IMPROVE, REVALUE, REVERSE_IMPAIRMENT, PostPeriodForm, ValueEvent
 from .models import DepreciationPlan, ValueEntry
 from .plans import VALUED_STATUSES
 
@@ -184,59 +183,7 @@ def value_evidence(request: HttpRequest, pk: int, entry_pk: int) -> FileResponse
 # --------------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ValueAction:
-    """One value-event page: its form, the service it calls and the words around it."""
-
-    title: str
-    intro: str
-    form_class: type[ValueEventForm]
-    service: Callable[..., ValueEntry]
-    submit: str
-    done: str
-    multipart: bool = False
-
-
-REVALUE = ValueAction(
-    title="Revalue",
-    intro="Set the asset to its fair value. An increase goes to the revaluation reserve (after reversing earlier "
-    "revaluation losses); a decrease uses up the reserve first, the rest is a loss. Depreciation continues "
-    "from the new value over the remaining life.",
-    form_class=RevalueForm,
-    service=services.asset_revalue,
-    submit="Record revaluation",
-    done="{asset} was revalued to {value}.",
-    multipart=True,
-)
-IMPAIR = ValueAction(
-    title="Impair",
-    intro="Write the asset down to its recoverable amount. A revaluation reserve absorbs the loss first; "
-    "depreciation continues from the lower value.",
-    form_class=ImpairForm,
-    service=services.asset_impair,
-    submit="Record impairment",
-    done="{asset} was impaired to {value}.",
-)
-REVERSE_IMPAIRMENT = ValueAction(
-    title="Reverse impairment",
-    intro="Reverse an earlier impairment, at most up to the book value the asset would have had without it.",
-    form_class=ReverseImpairmentForm,
-    service=services.asset_reverse_impairment,
-    submit="Record reversal",
-    done="The impairment of {asset} was reversed; its book value is now {value}.",
-)
-IMPROVE = ValueAction(
-    title="Capital improvement",
-    intro="Add the cost of an improvement to the book value; it is depreciated over the remaining life, or over "
-    "a new one.",
-    form_class=ImproveForm,
-    service=services.asset_improve,
-    submit="Record improvement",
-    done="The improvement of {asset} was recorded; its book value is now {value}.",
-)
-
-
-def _value_action_page(request: HttpRequest, pk: int, action: ValueAction) -> HttpResponse:
+def _value_action_page(request: HttpRequest, pk: int, action: ValueEvent) -> HttpResponse:
     """Show a value-event form and record the event through its service."""
     asset = register.asset_get_visible(request.user, pk)
     access.require(access.can_write_financials(request.user), "Only finance staff may change an asset's value.")
@@ -247,7 +194,7 @@ def _value_action_page(request: HttpRequest, pk: int, action: ValueAction) -> Ht
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, action.done.format(asset=asset.asset_tag, value=entry.carrying_money.format()))
+            messages.success(request, action.done_message(asset, entry))
             return redirect(f"{asset.get_absolute_url()}#value")
     today = timezone.localdate()
     context = {

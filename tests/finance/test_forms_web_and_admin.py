@@ -124,3 +124,15 @@ def test_posting_a_future_month_is_the_same_field_error_and_starts_nothing(finan
     assert response.status_code == 200
     assert response.context["form"].errors["period"] == ["A future month cannot be posted yet."]
     assert not DepreciationRun.objects.exists()
+
+
+def test_the_admin_disposal_form_is_the_registers_and_carries_the_version_read(finance_client, world):
+    from assetreg.forms import DisposeForm
+
+    asset = make_asset(world, asset_tag="OLD-1", status=AssetStatus.OUT_OF_SERVICE)
+
+    response = finance_client.get(dispose_url("admin", asset))
+
+    form = response.context["form"]
+    assert type(form) is DisposeForm and form.initial["version"] == asset.version
+    assert f'type="hidden" name="version" value="{asset.version}"' in response.text

@@ -78,7 +78,7 @@ def test_revalue_appends_an_entry_and_returns_to_the_assets_ledger(world, logged
     entry = ValueEntry.objects.get(kind=EntryKind.REVALUATION)
     assert (entry.amount, entry.carrying_after, entry.actor) == (Decimal("960.00"), Decimal("9160.00"), world.finance)
     ledger = client.get(response.url)
-    assert "TB-1 revalued to EUR 9,160.00 on 10 Jan 2025." in [str(m) for m in ledger.context["messages"]]
+    assert "TB-1 was revalued to EUR 9,160.00." in [str(m) for m in ledger.context["messages"]]
 
 
 def test_the_revalue_form_shows_the_assets_book_value_first(world, logged_in, posted_2024):
