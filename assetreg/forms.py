@@ -11,7 +11,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import timezone
 
 from ledgerline.money import Money
@@ -232,6 +232,8 @@ class DisposeForm(forms.Form):
     proceeds = forms.DecimalField(max_digits=20, decimal_places=4, min_value=0, initial=0)
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
     version = forms.IntegerField(widget=forms.HiddenInput)
+    # The disposal service's refusals about the status change concern the whole form; its date is ours.
+    service_error_fields = {"to_status": NON_FIELD_ERRORS, "effective_date": "disposal_date"}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

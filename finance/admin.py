@@ -12,7 +12,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -451,15 +451,13 @@ def _dispose(user: Any, asset: Asset, form: forms.Form) -> str:
 
 @dataclass(frozen=True)
 class ValueAction:
-    """One asset value form in the admin: its URL, title, the shared form, the service call, and how service
-    arguments map to form fields."""
+    """One asset value form in the admin: its URL, title, the shared form and the service call."""
 
     slug: str
     title: str
     form_class: type[forms.Form]
     perform: Callable[[Any, Asset, forms.Form], str]
     intro: str
-    renamed: tuple[tuple[str, str], ...] = ()
 
     def make_form(self, asset: Asset, data: Any = None, files: Any = None) -> forms.Form:
         """The same form the web page shows for this asset (the disposal form carries the version read)."""
@@ -477,7 +475,6 @@ VALUE_ACTIONS: tuple[ValueAction, ...] = (
         _dispose,
         "Records the disposal of an asset that is out of service: depreciation up to the disposal date, "
         "then the gain or loss. The asset becomes read-only.",
-        renamed=(("to_status", NON_FIELD_ERRORS), ("effective_date", "disposal_date")),
     ),
 )
 
@@ -683,7 +680,7 @@ class ValueEntryAdmin(FinanceReadOnlyMixin, admin.ModelAdmin):
                 try:
                     summary = action.perform(request.user, asset, form)
                 except (ValidationError, PermissionDenied, ConflictError) as exc:
-                    add_service_errors(form, exc, dict(action.renamed))
+                    add_service_errors(form, exc)
                 else:
                     self.message_user(request, summary, messages.SUCCESS)
                     return HttpResponseRedirect(ledger_url(asset.asset_tag))

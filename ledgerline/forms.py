@@ -19,7 +19,10 @@ def add_service_errors(
 ) -> None:
     """Put a service's refusal on the form: each field message beside the visible field it names (`renamed`
     maps a service argument to the form field that carries it), every other message at the top of the form,
-    prefixed with the name of what it is about. A stale version or a refused permission goes to the top."""
+    prefixed with the name of what it is about. A stale version or a refused permission goes to the top.
+
+    A form whose fields are named differently from its service's arguments says so once, in its
+    `service_error_fields` mapping; `renamed` adds to it."""
     if isinstance(exc, ConflictError):
         form.add_error(None, exc.message)
         return
@@ -29,7 +32,7 @@ def add_service_errors(
     if not hasattr(exc, "error_dict"):
         form.add_error(None, exc.messages)
         return
-    renamed = renamed or {}
+    renamed = {**getattr(form, "service_error_fields", {}), **(renamed or {})}
     for name, messages in exc.message_dict.items():
         target = renamed.get(name, name)
         field = form.fields.get(target)

@@ -136,3 +136,22 @@ def test_the_admin_disposal_form_is_the_registers_and_carries_the_version_read(f
     form = response.context["form"]
     assert type(form) is DisposeForm and form.initial["version"] == asset.version
     assert f'type="hidden" name="version" value="{asset.version}"' in response.text
+
+
+@pytest.mark.parametrize("interface", INTERFACES)
+def test_disposing_of_an_asset_in_service_is_refused_at_the_top_of_the_form(finance_client, textbook_asset, interface):
+    response = finance_client.post(
+        dispose_url(interface, textbook_asset),
+        {
+            "disposal_date": "2025-01-10",
+            "method": "sale",
+            "proceeds": "5000",
+            "reason": "Sold",
+            "version": textbook_asset.version,
+        },
+    )
+
+    [message] = response.context["dispose_form" if interface == "web" else "form"].non_field_errors()
+    assert "cannot become disposed" in message and not message.startswith("To status")
+    assert Asset.objects.get(pk=textbook_asset.pk).status == AssetStatus.IN_SERVICE
+    assert not Disposal.objects.exists()
