@@ -2,10 +2,16 @@
 
 Facility managers and technicians see the sites they are assigned to; finance, auditors and superusers
 see every site. Anything outside that is absent from lists and a 404 when asked for directly.
+
+Other apps read the register's data here too, never by querying its models themselves: meter readings, for
+example, belong to the register (recorded by `services.meter_reading_record`, announced as
+`MeterReadingRecorded`), and finance (units of production) and maintenance (meter-based plans) read them through
+`meter_readings_by_asset` and `first_meter_readings`. These take asset ids the caller has already scoped.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -19,7 +25,7 @@ from ledgerline.money import Money
 
 from .access import assigned_site_ids
 from .choices import AssetStatus
-from .models import Asset, AssetDocument, Category, Location, Site, StatusChange
+from .models import Asset, AssetDocument, Category, Location, MeterReading, Site, StatusChange
 
 
 def _site_filter(user: Any, field: str) -> Q | None:
@@ -198,3 +204,27 @@ def dashboard_summary(user: Any, *, today: date | None = None, warranty_days: in
         warranties_expiring=expiring,
         recent_changes=list(changes.order_by("-changed_at", "-pk")[:8]),
     )
+
+
+# --------------------------------------------------------------------------------------------------
+# Meter readings, for the apps that depend on them
+# --------------------------------------------------------------------------------------------------
+
+
+def meter_readings_by_asset(asset_ids: Iterable[int]) -> dict[int, list[tuple[date, Decimal]]]:
+    """Each asset's meter readings as (date, value), oldest first (assets without readings are absent).
+    One query for the whole set."""
+    readings: dict[int, list[tuple[date, Decimal]]] = {}
+    rows = (
+        MeterReading.objects.filter(asset_id__in=list(asset_ids))
+        .order_by("asset_id", "reading_date", "value")
+        .values_list("asset_id", "reading_date", "value")
+    )
+    for asset_id, reading_date, value in rows:
+        readings.setdefault(asset_id, []).append((reading_date, value))
+    return readings
+
+
+def first_meter_readings(asset_ids: Iterable[int]) -> dict[int, Decimal]:
+    """Each asset's first meter reading (the earliest, the lowest on that day): where its meter started."""
+    return {asset_id: rows[0][1] for asset_id, rows in meter_readings_by_asset(asset_ids).items()}

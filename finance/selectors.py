@@ -10,8 +10,9 @@ from decimal import Decimal
 from django.db.models import Case, DecimalField, F, Max, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 
+from assetreg import selectors as register_selectors
 from assetreg.choices import AssetStatus, DepreciationMethod
-from assetreg.models import Asset, MeterReading
+from assetreg.models import Asset
 from ledgerline.money import Money
 
 from . import plans as plan_math
@@ -34,16 +35,9 @@ def last_posted_periods(asset_ids: list[int]) -> dict[int, date]:
 
 
 def readings_for(asset_ids: list[int]) -> dict[int, list[tuple[date, Decimal]]]:
-    """Meter readings per asset, oldest first."""
-    readings: dict[int, list[tuple[date, Decimal]]] = defaultdict(list)
-    rows = (
-        MeterReading.objects.filter(asset_id__in=asset_ids)
-        .order_by("asset_id", "reading_date", "value")
-        .values_list("asset_id", "reading_date", "value")
-    )
-    for asset_id, reading_date, value in rows:
-        readings[asset_id].append((reading_date, value))
-    return readings
+    """Meter readings per asset, oldest first. The register owns the readings: finance reads them through the
+    register's selectors (the SQL executor in `finance.posting` joins their table by the model's name)."""
+    return defaultdict(list, register_selectors.meter_readings_by_asset(asset_ids))
 
 
 def book_value_now(asset: Asset) -> Decimal:

@@ -24,9 +24,10 @@ from django.db.models import F, Max, Min, Q, Sum
 from django.utils import timezone
 
 from assetreg import access
+from assetreg import selectors as register_selectors
 from assetreg import services as register_services
 from assetreg.choices import DepreciationMethod
-from assetreg.models import Asset, Disposal, MeterReading
+from assetreg.models import Asset, Disposal
 from ledgerline import roles
 from ledgerline.money import Money, parse_amount
 
@@ -103,17 +104,11 @@ def plans_ensure(*, lo: int, hi: int, through: date, run: DepreciationRun | None
 
 
 def _units_at_start(asset_ids: list[int]) -> dict[int, Decimal]:
-    """The meter reading an asset started its units-of-production life with: its first reading."""
+    """The meter reading an asset started its units-of-production life with: its first reading (read through
+    the register's selectors: the register owns meter readings)."""
     if not asset_ids:
         return {}
-    first: dict[int, Decimal] = {}
-    for asset_id, value in (
-        MeterReading.objects.filter(asset_id__in=asset_ids)
-        .order_by("asset_id", "reading_date", "value")
-        .values_list("asset_id", "value")
-    ):
-        first.setdefault(asset_id, value)
-    return first
+    return register_selectors.first_meter_readings(asset_ids)
 
 
 def plan_for(asset: Asset) -> DepreciationPlan | None:
