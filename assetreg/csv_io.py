@@ -1,20 +1,25 @@
 """The CSV format of the register, shared by import and export (admin, web and management commands).
 
 One row per asset; related records are named by their natural keys: category by name, site by code,
-location by code within the site, parent by asset tag, custodian by username.
+location by code within the site, parent by asset tag, custodian by username. The web export adds the columns
+other apps contribute (`ledgerline.contributions`, e.g. finance's book value as of a date); the import
+accepts and ignores them, so an export can be imported again.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
+from itertools import islice
 from typing import IO, Any, Protocol
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
+from ledgerline.contributions import AssetExportColumn
+from ledgerline.contributions import registry as contributions
 from ledgerline.money import parse_amount
 
 from .choices import FINANCIAL_FIELDS
@@ -109,7 +114,8 @@ def _check_header(header: list[str]) -> None:
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
         raise ValidationError(f"The header lacks these columns: {', '.join(missing)}.")
-    unknown = [c for c in header if c not in COLUMNS]
+    contributed = contributions.export_headers()
+    unknown = [c for c in header if c not in COLUMNS and c not in contributed]
     if unknown:
         raise ValidationError(f"Unknown columns: {', '.join(unknown)}. Known columns: {', '.join(COLUMNS)}.")
 
@@ -253,12 +259,45 @@ class TextSink(Protocol):
     def write(self, text: str, /) -> Any: ...
 
 
-def write_csv(assets: Iterable[Asset], out: TextSink) -> int:
-    """Write assets in the import format; returns the number of rows. Re-importing the file changes nothing."""
+EXPORT_CHUNK = 500
+# The dates an export may be made for (the contributed columns' values are as of that date).
+AS_OF_RANGE = (date(1900, 1, 1), date(2199, 12, 31))
+
+
+def parse_as_of(text: str, *, default: date) -> tuple[date, str]:
+    """The export's date from `YYYY-MM-DD` text (`default` when empty): (date, "") or (default, error)."""
+    text = (text or "").strip()
+    if not text:
+        return default, ""
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        return default, "Enter a date as YYYY-MM-DD."
+    if not AS_OF_RANGE[0] <= day <= AS_OF_RANGE[1]:
+        return default, f"Enter a date from {AS_OF_RANGE[0]:%Y} to {AS_OF_RANGE[1]:%Y}."
+    return day, ""
+
+
+def write_csv(
+    assets: Iterable[Asset],
+    out: TextSink,
+    *,
+    extra_columns: Sequence[AssetExportColumn] = (),
+    user: Any = None,
+    as_of: date | None = None,
+) -> int:
+    """Write assets in the import format; returns the number of rows. Re-importing the file changes nothing.
+
+    `extra_columns` (contributed by other apps, for `user` and as of `as_of`) follow the import columns; their
+    values are asked for a chunk of rows at a time, never one row at a time.
+    """
     writer = csv.writer(out)
-    writer.writerow(COLUMNS)
+    writer.writerow([*COLUMNS, *(column.header for column in extra_columns)])
     count = 0
-    for asset in assets:
-        writer.writerow([_cell(asset, c) for c in COLUMNS])
-        count += 1
+    rows = iter(assets)
+    while batch := list(islice(rows, EXPORT_CHUNK)):
+        extra = contributions.export_cells(user, extra_columns, batch, as_of or date.today()) if extra_columns else {}
+        for asset in batch:
+            writer.writerow([_cell(asset, c) for c in COLUMNS] + [_escape(v) for v in extra.get(asset.pk, [])])
+            count += 1
     return count

@@ -1,7 +1,9 @@
 """Every write to the register. Web forms, admin, API, management commands and Celery tasks call these.
 
 Each service takes an explicit `actor`, checks what the actor may do, validates, writes inside one
-transaction and leaves the audit trail (django-simple-history records, status changes) itself.
+transaction and leaves the audit trail (django-simple-history records, status changes) itself. What happened is
+announced (`assetreg.events` through `ledgerline.events`) inside that transaction, for the apps built on the
+register to react to; the register never calls them.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from django.db.models import F
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from ledgerline import roles
+from ledgerline import events, roles
 from ledgerline.exceptions import ConflictError
 from ledgerline.money import Money, parse_amount
 
@@ -33,6 +35,14 @@ from .choices import (
     AssetStatus,
     DisposalMethod,
     DocumentKind,
+)
+from .events import (
+    AssetChangeProposed,
+    AssetCreated,
+    AssetDisposed,
+    AssetStatusChanged,
+    DepreciationBasisChanged,
+    MeterReadingRecorded,
 )
 from .models import (
     Asset,
@@ -143,8 +153,8 @@ def asset_prepare(*, actor: Any, data: Mapping[str, Any], asset: Asset | None = 
             )
     _refuse_unknown_or_forbidden(actor, asset, data, site_ids)
     if asset is not None:
-        # Checked here so that every caller (admin form, CSV import, API) hears it before anything is saved.
-        _refuse_valuation_conflicts(asset, {k: v for k, v in data.items() if not _same(getattr(asset, k), v)})
+        # Asked here so that every caller (admin form, CSV import, API) hears a refusal before anything is saved.
+        _propose_change(actor, asset, {k: v for k, v in data.items() if not _same(getattr(asset, k), v)})
 
     instance = asset if asset is not None else Asset()
     old_cost = instance.acquisition_cost if not creating else None
@@ -200,6 +210,7 @@ def asset_create(*, actor: Any, data: Mapping[str, Any]) -> Asset:
         asset.created_by = actor if getattr(actor, "pk", None) else None
         asset.version = 1
         _save_asset(asset, actor, "Registered")
+        events.announce(AssetCreated(actor=actor, asset=asset))
     return asset
 
 
@@ -218,50 +229,35 @@ def asset_update(*, actor: Any, asset: Asset, data: Mapping[str, Any], expected_
         changed = {
             k: v for k, v in data.items() if k not in access.ASSET_WRITABLE_FIELDS or not _same(getattr(fresh, k), v)
         }
-        _refuse_valuation_conflicts(fresh, changed)
+        _propose_change(actor, fresh, changed)
         fresh = asset_prepare(actor=actor, data=changed, asset=fresh)
         if changed:
             fresh.version += 1
             _save_asset(fresh, actor)
-            if {"useful_life_months", "salvage_value"} & set(changed) and _has_plan(fresh):
-                from finance import services as finance_services
-
-                finance_services.plan_change(
-                    actor=actor,
-                    asset=fresh,
-                    useful_life_months=changed.get("useful_life_months"),
-                    salvage_value=changed.get("salvage_value"),
-                )
+            _announce_basis_change(actor, fresh, changed)
     return fresh
 
 
-def _has_plan(asset: Asset) -> bool:
-    from finance.models import DepreciationPlan
-
-    return DepreciationPlan.objects.filter(asset_id=asset.pk).exists()
+# The fields that make an asset's depreciation basis: a change is announced for the valuation to re-plan.
+BASIS_FIELDS = ("useful_life_months", "salvage_value")
 
 
-def _refuse_valuation_conflicts(asset: Asset, changed: Mapping[str, Any]) -> None:
-    """Once an asset is being valued, its cost, currency and method are history: changes go through the ledger."""
-    frozen = {
-        "acquisition_cost",
-        "currency",
-        "depreciation_method",
-        "in_service_date",
-        "declining_factor",
-        "expected_units",
-    } & set(changed)
-    if frozen and _has_plan(asset):
-        messages = {
-            "acquisition_cost": "Depreciation has started: record a capital improvement, revaluation or impairment "
-            "instead of changing the cost.",
-        }
-        raise ValidationError(
-            {
-                name: messages.get(name, "Depreciation has started for this asset: this can no longer change.")
-                for name in sorted(frozen)
-            }
+def _announce_basis_change(actor: Any, asset: Asset, changed: Mapping[str, Any]) -> None:
+    if set(BASIS_FIELDS) & set(changed):
+        events.announce(
+            DepreciationBasisChanged(
+                actor=actor,
+                asset=asset,
+                useful_life_months=changed.get("useful_life_months"),
+                salvage_value=changed.get("salvage_value"),
+            )
         )
+
+
+def _propose_change(actor: Any, asset: Asset, changed: Mapping[str, Any]) -> None:
+    """Ask the apps that depend on the asset's data whether this change may happen (they raise if not)."""
+    if changed:
+        events.announce(AssetChangeProposed(actor=actor, asset=asset, changes=dict(changed)))
 
 
 def asset_transition(
@@ -312,6 +308,7 @@ def _check_transition(asset: Asset, to_status: str, reason: str, effective_date:
 
 
 def _record_transition(asset: Asset, actor: Any, to_status: str, reason: str, effective_date: date) -> None:
+    from_status = asset.status
     StatusChange.objects.create(
         asset=asset,
         from_status=asset.status,
@@ -323,6 +320,16 @@ def _record_transition(asset: Asset, actor: Any, to_status: str, reason: str, ef
     asset.status = to_status
     asset.version += 1
     _save_asset(asset, actor, reason.strip())
+    events.announce(
+        AssetStatusChanged(
+            actor=actor,
+            asset=asset,
+            from_status=from_status,
+            to_status=to_status,
+            effective_date=effective_date,
+            reason=reason.strip(),
+        )
+    )
 
 
 def asset_dispose(
@@ -365,10 +372,8 @@ def asset_dispose(
             reason=reason.strip(),
             recorded_by=actor if getattr(actor, "pk", None) else None,
         )
-        from finance import services as finance_services
-
-        finance_services.disposal_post(actor=actor, asset=fresh, disposal=disposal)
         _record_transition(fresh, actor, AssetStatus.DISPOSED, reason, disposal_date)
+        events.announce(AssetDisposed(actor=actor, asset=fresh, disposal=disposal))
     return disposal
 
 
@@ -419,13 +424,15 @@ def meter_reading_record(
                     "lower; readings cannot go backwards."
                 }
             )
-        return MeterReading.objects.create(
+        reading = MeterReading.objects.create(
             asset=asset,
             reading_date=reading_date,
             value=amount,
             note=(note or "").strip()[:200],
             recorded_by=actor if getattr(actor, "pk", None) else None,
         )
+        events.announce(MeterReadingRecorded(actor=actor, asset=asset, reading=reading))
+        return reading
 
 
 # --------------------------------------------------------------------------------------------------
@@ -676,7 +683,7 @@ def assets_import_rows(*, actor: Any, rows: Iterable[tuple[int, Mapping[str, Any
                         continue
                     before = {name: getattr(current, name) for name in access.ASSET_WRITABLE_FIELDS}
                     asset = asset_prepare(actor=actor, data=changed, asset=current)
-                    if {"useful_life_months", "salvage_value"} & set(changed) and _has_plan(asset):
+                    if set(BASIS_FIELDS) & set(changed):
                         replans.append((asset, changed))
                     asset.version += 1
                     asset.updated_at = timezone.now()
@@ -730,7 +737,9 @@ def _import_write(
 ) -> None:
     """Write an import's checked rows in bulk, with their history; re-plan depreciation where it changes."""
     user = actor if getattr(actor, "pk", None) else None
-    bulk_create_with_history(to_create, Asset, batch_size=1000, default_user=user, default_change_reason="CSV import")
+    created = bulk_create_with_history(
+        to_create, Asset, batch_size=1000, default_user=user, default_change_reason="CSV import"
+    )
     if to_update:
         fields = sorted(
             update_fields
@@ -739,19 +748,12 @@ def _import_write(
         bulk_update_with_history(
             to_update, Asset, fields, batch_size=1000, default_user=user, default_change_reason="CSV import"
         )
-    if not replans:
-        return
-    from finance import services as finance_services
-
+    for asset in created:
+        events.announce(AssetCreated(actor=actor, asset=asset))
     for asset, changed in replans:
         try:
             with transaction.atomic():
-                finance_services.plan_change(
-                    actor=actor,
-                    asset=asset,
-                    useful_life_months=changed.get("useful_life_months"),
-                    salvage_value=changed.get("salvage_value"),
-                )
+                _announce_basis_change(actor, asset, changed)
         except ValidationError as exc:
             report.errors.append(ImportRowError(lines[asset.asset_tag], asset.asset_tag, _flatten(exc)))
 

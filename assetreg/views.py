@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable, Iterator
+from datetime import date
 from itertools import islice
 from typing import Any
 
@@ -17,12 +18,19 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import FileResponse, HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
+from django.http import (
+    FileResponse,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    QueryDict,
+    StreamingHttpResponse,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from finance import views as finance_views
+from ledgerline.contributions import registry as contributions
 from ledgerline.db import joins_as_written
 from ledgerline.exceptions import ConflictError
 from ledgerline.forms import add_service_errors
@@ -65,8 +73,14 @@ CSV_CHUNK = 500
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     """What is in the register at the user's sites, and what needs attention soon."""
-    summary = selectors.dashboard_summary(request.user, today=timezone.localdate())
-    return render(request, "assetreg/dashboard.html", {"summary": summary, "warranty_days": 30})
+    today = timezone.localdate()
+    summary = selectors.dashboard_summary(request.user, today=today)
+    context = {
+        "summary": summary,
+        "warranty_days": 30,
+        "cards": contributions.render_dashboard_cards(request, today),  # what other apps add
+    }
+    return render(request, "assetreg/dashboard.html", context)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -111,6 +125,12 @@ def asset_list(request: HttpRequest) -> HttpResponse:
 def _asset_list(request: HttpRequest) -> HttpResponse:
     filterset, assets, sort = _filtered_assets(request)
     page = Paginator(assets, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    # Columns other apps add: each is asked once for the whole page, so the query count stays fixed.
+    contributed_columns = contributions.list_columns(request.user)
+    cells = contributions.list_cells(request.user, contributed_columns, page.object_list)
+    for asset in page.object_list:
+        asset.contributed_cells = cells[asset.pk]  # type: ignore[attr-defined]
     columns = []
     for key, label in LIST_COLUMNS:
         active = sort.lstrip("-") == key
@@ -131,6 +151,7 @@ def _asset_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
         "columns": columns,
+        "contributed_columns": contributed_columns,
         "filter_form": form,
         "selected": {name: request.GET.getlist(name) for name in ("kind", "status", "site", "category")},
         "q": request.GET.get("q", ""),
@@ -142,16 +163,17 @@ def _asset_list(request: HttpRequest) -> HttpResponse:
     return render(request, "assetreg/asset_list.html", context)
 
 
-def _csv_chunks(assets: Any) -> Iterator[str]:
+def _csv_chunks(assets: Any, user: Any, as_of: date) -> Iterator[str]:
     """The CSV export in pieces of a few hundred rows, so a big register streams without filling memory."""
     rows = assets.iterator(chunk_size=CSV_CHUNK)
+    columns = contributions.export_columns_for(user)
     first = True
     while True:
-        batch: Iterable[Asset] = list(islice(rows, CSV_CHUNK))
+        batch: list[Asset] = list(islice(rows, CSV_CHUNK))
         if not batch and not first:
             return
         out = io.StringIO()
-        csv_io.write_csv(batch, out)
+        csv_io.write_csv(batch, out, extra_columns=columns, user=user, as_of=as_of)
         text = out.getvalue()
         yield text if first else text.partition("\r\n")[2]
         if not batch:
@@ -161,11 +183,15 @@ def _csv_chunks(assets: Any) -> Iterator[str]:
 
 @login_required
 @require_GET
-def asset_export(request: HttpRequest) -> StreamingHttpResponse:
-    """The asset list as filtered on screen, as CSV in the import format."""
+def asset_export(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
+    """The asset list as filtered on screen, as CSV in the import format, plus the columns other apps add
+    (such as the book value) as of `?as_of=YYYY-MM-DD` (today by default); the import ignores those."""
+    as_of, error = csv_io.parse_as_of(request.GET.get("as_of", ""), default=timezone.localdate())
+    if error:
+        return HttpResponseBadRequest(f"as_of: {error}", content_type="text/plain; charset=utf-8")
     _filterset, assets, _sort = _filtered_assets(request)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response = StreamingHttpResponse(_csv_chunks(assets), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(_csv_chunks(assets, request.user, as_of), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="assets-{stamp}.csv"'
     return response
 
@@ -224,7 +250,9 @@ def _asset_page(request: HttpRequest, asset: Asset, status: int = 200, **forms: 
         "document_form": forms.get("document_form") or (DocumentForm() if may_register else None),
         "max_upload_mb": settings.DOCUMENT_MAX_BYTES // (1024 * 1024),
     }
-    context.update(finance_views.asset_value_context(user, asset))
+    panels = contributions.render_asset_panels(request, asset)  # what other apps add (the Value panel, ...)
+    context["main_panels"] = [panel.html for panel in panels if panel.slot == "main"]
+    context["side_panels"] = [panel.html for panel in panels if panel.slot == "side"]
     return render(request, "assetreg/asset_detail.html", context, status=status)
 
 

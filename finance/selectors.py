@@ -192,3 +192,32 @@ def runs() -> QuerySet[DepreciationRun]:
 
 def run_failures(run: DepreciationRun) -> QuerySet[RunFailure]:
     return RunFailure.objects.filter(run=run).select_related("asset")
+
+
+@dataclass(frozen=True)
+class PostedBookValue:
+    """The book value of a set of assets as posted to the ledger, one total per currency."""
+
+    totals: list[Money]
+    posted_through: date | None
+
+
+def posted_book_value_totals(assets: QuerySet[Asset], as_of: date) -> PostedBookValue:
+    """The carrying amount after each asset's latest ledger entry on or before `as_of` (its cost before any),
+    summed per currency over the assets not disposed, and the latest month posted among them. Two queries
+    whatever the size of the set; amounts in different currencies are never added together."""
+    held = assets.exclude(status=AssetStatus.DISPOSED).order_by()
+    rows = (
+        with_book_value(held, as_of)
+        .values("currency")
+        .annotate(total=Sum("book_value"))
+        .values_list("currency", "total")
+        .order_by("currency")
+    )
+    posted_through = ValueEntry.objects.filter(
+        asset__in=held.values("pk"), kind=EntryKind.DEPRECIATION, period__lte=as_of
+    ).aggregate(m=Max("period"))["m"]
+    return PostedBookValue(
+        totals=[Money(total or Decimal(0), currency) for currency, total in rows],
+        posted_through=posted_through,
+    )
