@@ -62,7 +62,7 @@ def test_a_failing_subscriber_rolls_the_whole_change_back_and_stops_the_later_on
     bus, calls = EventBus(), []
 
     def records_too(event):
-        SiteFactory(code="WRITTEN-BY-SUBSCRIBER")
+        SiteFactory(code="BY-SUBSCRIBER")
         calls.append("records")
 
     def refuses(event):
@@ -78,7 +78,7 @@ def test_a_failing_subscriber_rolls_the_whole_change_back_and_stops_the_later_on
 
     from assetreg.models import Site
 
-    assert not Site.objects.filter(code__in=["THE-CHANGE", "WRITTEN-BY-SUBSCRIBER"]).exists()
+    assert not Site.objects.filter(code__in=["THE-CHANGE", "BY-SUBSCRIBER"]).exists()
     assert calls == ["records"]
 
 
