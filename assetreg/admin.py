@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
+from ledgerline.contributions import registry as contributions
 from ledgerline.exceptions import ConflictError
 from ledgerline.forms import add_service_errors
 
@@ -648,14 +649,21 @@ class AssetAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
 
     @admin.action(description="Export selected to CSV", permissions=["view"])
     def export_selected(self, request: HttpRequest, queryset: models.QuerySet[Asset]) -> HttpResponse:
-        return self._csv_response(queryset)
+        return self._csv_response(request, queryset)
 
-    def _csv_response(self, assets: models.QuerySet[Asset]) -> HttpResponse:
+    def _csv_response(self, request: HttpRequest, assets: models.QuerySet[Asset]) -> HttpResponse:
+        """The assets as CSV in the import format, plus the columns other apps contribute, as of today."""
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="assets-{stamp}.csv"'
         response.write("\ufeff")  # so that spreadsheets open it as UTF-8; the import ignores it
-        csv_io.write_csv(assets.select_related("location", "parent", "custodian").iterator(chunk_size=2000), response)
+        csv_io.write_csv(
+            assets.select_related("location", "parent", "custodian").iterator(chunk_size=2000),
+            response,
+            extra_columns=contributions.export_columns_for(request.user),
+            user=request.user,
+            as_of=timezone.localdate(),
+        )
         return response
 
     # ---- import and export pages ----------------------------------------------------------------
@@ -685,7 +693,7 @@ class AssetAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
         except IncorrectLookupParameters:
             self.message_user(request, "These filters are not valid; nothing was exported.", messages.ERROR)
             return HttpResponseRedirect(reverse("admin:assetreg_asset_changelist"))
-        return self._csv_response(changelist.queryset)
+        return self._csv_response(request, changelist.queryset)
 
     def import_view(self, request: HttpRequest) -> HttpResponse:
         """Upload, check (dry run), confirm and write a CSV import; nothing is written unless every row is valid."""

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -125,3 +126,20 @@ def test_the_dashboard_shows_the_book_value_of_the_assets_the_user_may_see(world
     assert f"<strong>{everything.format()}</strong>" in for_finance.text
     assert f"<strong>{home_only.format()}</strong>" in for_manager.text
     assert everything.format() not in for_manager.text
+
+
+def test_the_admin_export_has_the_book_value_of_today_too(world, textbook_asset, post_through):
+    post_through(date(2024, 6, 1))
+    client = Client()
+    client.force_login(world.finance)
+
+    response = client.get(reverse("admin:assetreg_asset_export"), {"q": "TB-1"})
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    row = dict(zip(rows[0], rows[1], strict=True))
+
+    today = selectors.book_value_as_of(textbook_asset, date.today()).rounded().amount
+    assert (row["asset_tag"], row["book_value_as_of"], row["book_value"]) == (
+        "TB-1",
+        date.today().isoformat(),
+        f"{today:f}",
+    )
