@@ -638,8 +638,9 @@ def plan_change(
     salvage_value: Decimal | None = None,
     effective: date | None = None,
 ) -> DepreciationPlan | None:
-    """A new useful life or salvage value re-plans the periods not yet posted (called by the register's
-    asset_update when finance changes those fields). Nothing happens for an asset without a plan yet."""
+    """A new useful life or salvage value re-plans the periods not yet posted (called by
+    `finance.subscriptions` when the register announces `DepreciationBasisChanged`, inside its transaction).
+    Nothing happens for an asset without a plan yet."""
     plan = DepreciationPlan.objects.filter(asset=asset).first()
     if plan is None:
         return None
@@ -682,8 +683,9 @@ def _service_start(asset: Asset, plan: DepreciationPlan) -> date:
 def disposal_post(*, actor: Any, asset: Asset, disposal: Disposal) -> ValueEntry | None:
     """Depreciate up to the disposal date, then record the disposal: gain or loss = proceeds - book value.
 
-    Called by the register's asset_dispose inside its transaction. The revaluation reserve of the asset is
-    transferred out (to retained earnings), not through profit or loss.
+    Called by `finance.subscriptions` when the register announces `AssetDisposed`, inside the disposal's
+    transaction. The revaluation reserve of the asset is transferred out (to retained earnings), not through
+    profit or loss.
     """
     plan = DepreciationPlan.objects.filter(asset=asset).first()
     if plan is None:

@@ -1,5 +1,5 @@
-"""Web pages of the valuation engine: the asset page's Value section, value-event forms, the full schedule,
-and the posting runs.
+"""Web pages of the valuation engine: the asset page's Value section (a panel `finance.contributions` adds to
+the register's asset page), value-event forms, the full schedule, and the posting runs.
 
 Views are thin: reads go through finance.selectors and assetreg.selectors (another site's asset is a 404),
 writes through finance.services, whose ValidationErrors are shown next to the fields they name.

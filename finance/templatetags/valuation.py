@@ -1,4 +1,4 @@
-"""Template filters for the valuation pages: money amounts, run totals and durations, who sees the runs."""
+"""Template filters for the valuation pages: money amounts, run totals and durations."""
 
 from __future__ import annotations
 
@@ -8,8 +8,6 @@ from typing import Any
 from django import template
 
 from ledgerline.money import Money
-
-from ..views import can_view_runs
 
 register = template.Library()
 
@@ -68,9 +66,3 @@ def duration(seconds: float | None) -> str:
         return f"{minutes} min {secs:02d} s"
     hours, minutes = divmod(minutes, 60)
     return f"{hours} h {minutes:02d} min"
-
-
-@register.filter(name="can_view_runs")
-def can_view_runs_filter(user: Any) -> bool:
-    """For the main navigation: `{% if user|can_view_runs %}`."""
-    return can_view_runs(user)
