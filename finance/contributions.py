@@ -2,6 +2,7 @@
 `ledgerline.contributions`): the "Valuation runs" navigation entry, the Value panel of the asset page, the
 book value card of the dashboard, cost and book value columns in the asset list, and the book value as of a
 date in the asset CSV export. Every value comes from `finance.selectors`, for the assets the user may see.
+Also finance's step of the demo data (`finance.demo`).
 """
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ from django.utils import timezone
 from assetreg import selectors as register_selectors
 from assetreg.models import Asset
 from ledgerline import contributions, roles
-from ledgerline.contributions import AssetColumn, AssetExportColumn, AssetPanel, DashboardCard, NavEntry
+from ledgerline.contributions import AssetColumn, AssetExportColumn, AssetPanel, DashboardCard, DemoStep, NavEntry
 
 from . import selectors
+from .demo import seed_valuation
 from .views import asset_value_context
 
 
@@ -84,3 +86,4 @@ def register() -> None:
     )
     contributions.add_export_column(AssetExportColumn(header="book_value_as_of", values=export_as_of_cells, order=10))
     contributions.add_export_column(AssetExportColumn(header="book_value", values=export_book_value_cells, order=20))
+    contributions.add_demo_step(DemoStep(key="finance.valuation", run=seed_valuation))

@@ -1,5 +1,5 @@
 """What each app contributes to the shared pages: navigation entries, asset-page panels, dashboard cards, and
-columns of the asset list and its CSV export.
+columns of the asset list and its CSV export; and the steps it adds to the demo data (`manage.py seed_demo`).
 
 The page that shows them (the register's asset page, list and dashboard, the base template's navigation)
 asks this registry and renders what it gets, without knowing which app contributed it. An app registers its
@@ -99,7 +99,18 @@ class AssetExportColumn:
         return self.header
 
 
-C = TypeVar("C", NavEntry, AssetPanel, DashboardCard, AssetColumn, AssetExportColumn)
+@dataclass(frozen=True, kw_only=True)
+class DemoStep:
+    """A step of `manage.py seed_demo`, run after the register's demo data: `run(users=..., today=...,
+    created=..., existing=...)` gets the demo users by username and adds counts (by what) to `created` or,
+    on a rerun that finds its data, to `existing`. Steps must be idempotent."""
+
+    key: str
+    run: Callable[..., None]
+    order: int = 100
+
+
+C = TypeVar("C", NavEntry, AssetPanel, DashboardCard, AssetColumn, AssetExportColumn, DemoStep)
 
 
 @dataclass
@@ -121,7 +132,7 @@ class _Kind(Generic[C]):
         return [item for _, item in sorted(self.items.values(), key=lambda pair: (pair[1].order, pair[0]))]
 
     def for_user(self, user: Any) -> list[C]:
-        return [item for item in self.all() if item.visible(user)]
+        return [item for item in self.all() if getattr(item, "visible", _everyone)(user)]
 
 
 @dataclass(frozen=True)
@@ -155,6 +166,7 @@ class Registry:
         self.dashboard_cards: _Kind[DashboardCard] = _Kind()
         self.asset_columns: _Kind[AssetColumn] = _Kind()
         self.export_columns: _Kind[AssetExportColumn] = _Kind()
+        self.demo_steps: _Kind[DemoStep] = _Kind()
 
     # ---- what the pages ask ---------------------------------------------------------------------------
 
@@ -235,3 +247,4 @@ add_asset_panel = registry.asset_panels.add
 add_dashboard_card = registry.dashboard_cards.add
 add_asset_column = registry.asset_columns.add
 add_export_column = registry.export_columns.add
+add_demo_step = registry.demo_steps.add

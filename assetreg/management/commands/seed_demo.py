@@ -4,7 +4,8 @@ Three sites with their buildings, floors, rooms and outdoor areas; building, veh
 spread over ten years; one demo user per role. Running it again changes nothing: every record is looked up
 by its natural key (site code, location code, category name, username, asset tag) before it is created.
 Assets are validated by the same service code as any other write and inserted in bulk with their history;
-lifecycle changes and disposals go through the lifecycle services so the audit trail is real.
+lifecycle changes and disposals go through the lifecycle services so the audit trail is real. The other apps
+add their demo data as steps registered in `ledgerline.contributions` (finance values the register).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from simple_history.utils import bulk_create_with_history
 from assetreg import services
 from assetreg.choices import AssetKind, AssetStatus, DepreciationMethod, DisposalMethod, LocationKind
 from assetreg.models import Asset, Category, Location, Site, StatusChange
-from ledgerline import roles
+from ledgerline import contributions, roles
 
 DEFAULT_PASSWORD = "ledgerline-demo"
 DEFAULT_SEED = 20240601
@@ -880,7 +881,8 @@ class Command(BaseCommand):
             assets = self._assets(admin, plan, sites, categories, locations, users, created, existing)
             self._link_buildings(admin, plan, locations, assets)
         self._changes(plan, users, today, created, existing)
-        self._valuation(users["finance"], today, created, existing)
+        for step in contributions.registry.demo_steps.all():  # what the other apps add (finance values assets)
+            step.run(users=users, today=today, created=created, existing=existing)
 
         if any(created.values()):
             self.stdout.write(self.style.SUCCESS("Demo data created: " + _counts(created)))
@@ -891,50 +893,6 @@ class Command(BaseCommand):
         for username, first, last, role, site_codes in DEMO_USERS:
             where = f" at {', '.join(site_codes)}" if site_codes else ""
             self.stdout.write(f"  {username:<9} {first} {last}: {role or 'Administrator (superuser)'}{where}")
-
-    # Valuation -------------------------------------------------------------------------------------
-
-    def _valuation(self, finance: Any, today: Any, created: dict[str, int], existing: dict[str, int]) -> None:
-        """Post depreciation through last month (a rerun posts nothing), then revalue one building and impair
-        one machine this month, once, so the value pages have history to show."""
-        from finance import selectors as finance_selectors
-        from finance import services as finance_services
-        from finance.choices import EntryKind
-        from finance.models import ValueEntry
-
-        run = finance_services.depreciation_run_start(
-            actor=finance, period=finance_services.scheduled_period(today), dispatch=False
-        )
-        if run.posted_entries:
-            created["depreciation entries"] = run.posted_entries
-        else:
-            existing["depreciation entries"] = ValueEntry.objects.filter(kind=EntryKind.DEPRECIATION).count()
-        if ValueEntry.objects.filter(kind__in=[EntryKind.REVALUATION, EntryKind.IMPAIRMENT]).exists():
-            existing["value events"] = 2
-            return
-        valued = Asset.objects.filter(status=AssetStatus.IN_SERVICE, acquisition_cost__gt=0).order_by("asset_tag")
-        building = valued.filter(kind=AssetKind.BUILDING).exclude(depreciation_method=DepreciationMethod.NONE).first()
-        machine = valued.filter(kind=AssetKind.EQUIPMENT).exclude(depreciation_method=DepreciationMethod.NONE).first()
-        if building is not None:
-            carrying = finance_selectors.book_value_now(building)
-            finance_services.asset_revalue(
-                actor=finance,
-                asset=building,
-                entry_date=today,
-                fair_value=(carrying * Decimal("1.12")).quantize(Decimal("0.01")),
-                reason="Periodic market valuation",
-                appraiser="Knight Frank LLP",
-            )
-        if machine is not None and finance_selectors.book_value_now(machine) > 0:
-            carrying = finance_selectors.book_value_now(machine)
-            finance_services.asset_impair(
-                actor=finance,
-                asset=machine,
-                entry_date=today,
-                recoverable_amount=(carrying * Decimal("0.6")).quantize(Decimal("0.01")),
-                reason="Water damage after a burst pipe; repair quote exceeds half its value",
-            )
-        created["value events"] = int(building is not None) + int(machine is not None)
 
     # Users and reference data ----------------------------------------------------------------------
 
