@@ -250,7 +250,7 @@ class Asset(models.Model):
 
     version = models.PositiveIntegerField(default=1, help_text="Raised by every write; a stale write is refused.")
     created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(db_index=True)
+    updated_at = models.DateTimeField()  # indexed with the id: delta sync and the cursor walk by last change
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -263,6 +263,7 @@ class Asset(models.Model):
             models.Index(fields=["site", "status"], name="asset_site_status"),
             models.Index(fields=["kind", "status"], name="asset_kind_status"),
             models.Index(fields=["name"], name="asset_name"),
+            models.Index(fields=["updated_at", "id"], name="asset_updated_at_id"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(acquisition_cost__gte=0), name="asset_cost_not_negative"),

@@ -1,19 +1,27 @@
-"""Project-wide REST plumbing: capped pagination and the translation of domain errors to HTTP."""
+"""Project-wide REST plumbing: capped page-number and keyset pagination, and the translation of domain errors
+to HTTP."""
 
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import QuerySet
+from django.db.models import F, Field, Model, QuerySet
+from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.filters import OrderingFilter
-from rest_framework.pagination import PageNumberPagination
+from rest_framework.pagination import BasePagination, PageNumberPagination
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from . import roles
@@ -26,6 +34,139 @@ class CappedPageNumberPagination(PageNumberPagination):
 
     page_size_query_param = "page_size"
     max_page_size = settings.API_MAX_PAGE_SIZE
+
+
+def _concrete(model: type[Model], name: str) -> Field:
+    """A concrete field of `model` (a key of keyset paging)."""
+    field = model._meta.get_field(name)
+    assert isinstance(field, Field), f"{model.__name__}.{name} is not a concrete field"
+    return field
+
+
+class KeysetPagination(BasePagination):
+    """`?cursor=` paging on a unique key: page 500 costs what page 1 costs, and no page needs a `COUNT(*)`.
+
+    `orderings` names the orderings a client may choose with `?ordering=` (the first is the default), each a
+    tuple of fields whose last one is unique, e.g. `{"id": ("id",), "updated_at": ("updated_at", "id")}`. A
+    page is `{"next": <url or null>, "results": [...]}`: `next` carries an opaque, signed cursor (the last row's
+    key and the ordering), so a client follows it and never builds one. The next page is the rows whose key
+    comes after that cursor (`(updated_at, id) > (…, …)`, one index range scan), so rows inserted or changed
+    while a client walks are neither skipped because of others' moves nor counted twice by an offset. A cursor
+    that was tampered with, is garbled, or was made for another ordering is a 400 on `cursor`.
+    """
+
+    cursor_query_param = "cursor"
+    ordering_query_param = "ordering"
+    page_size_query_param = "page_size"
+    page_size: int = api_settings.PAGE_SIZE or 50
+    max_page_size: int = settings.API_MAX_PAGE_SIZE
+    orderings: dict[str, tuple[str, ...]] = {"id": ("id",)}
+    signing_salt = "ledgerline.api.KeysetPagination"
+    invalid_cursor_message = "Invalid cursor: start again without one, then follow the `next` links."
+
+    def paginate_queryset(self, queryset: Any, request: Request, view: Any = None) -> list[Any]:
+        """The page after `?cursor=` (or the first page) of `queryset`, a QuerySet."""
+        self.request = request
+        self.ordering = self._ordering(request)
+        keys = self.orderings[self.ordering]
+        size = self._page_size(request)
+        queryset = queryset.order_by(*keys)
+        cursor = request.query_params.get(self.cursor_query_param)
+        if cursor:
+            after = self.decode_cursor(cursor, queryset.model)
+            queryset = queryset.filter(TupleGreaterThan(Tuple(*(F(key) for key in keys)), after))
+        rows = list(queryset[: size + 1])
+        self.next_key = self._key(rows[size - 1], queryset.model, keys) if len(rows) > size else None
+        return rows[:size]
+
+    def get_paginated_response(self, data: Any) -> Response:
+        return Response({"next": self.get_next_link(), "results": data})
+
+    def get_next_link(self) -> str | None:
+        if self.next_key is None:
+            return None
+        cursor = signing.dumps({"o": self.ordering, "k": self.next_key}, salt=self.signing_salt, compress=True)
+        return replace_query_param(self.request.build_absolute_uri(), self.cursor_query_param, cursor)
+
+    def decode_cursor(self, cursor: str, model: type[Model]) -> tuple[Any, ...]:
+        """The key a cursor holds, as Python values of the key's fields; a 400 for anything but our own cursor."""
+        keys = self.orderings[self.ordering]
+        try:
+            payload = signing.loads(cursor, salt=self.signing_salt)
+            if payload["o"] != self.ordering:
+                raise DRFValidationError({self.cursor_query_param: ["This cursor belongs to another `ordering`."]})
+            values = payload["k"]
+            if len(values) != len(keys):
+                raise ValueError("wrong key length")
+            return tuple(_concrete(model, key).to_python(value) for key, value in zip(keys, values, strict=True))
+        except DRFValidationError:
+            raise
+        except (signing.BadSignature, DjangoValidationError, ValueError, TypeError, KeyError, AttributeError):
+            raise DRFValidationError({self.cursor_query_param: [self.invalid_cursor_message]}) from None
+
+    def _key(self, row: Model, model: type[Model], keys: Sequence[str]) -> list[Any]:
+        """The row's key as JSON values at full precision (DjangoJSONEncoder would cut a time's microseconds)."""
+        values = [getattr(row, _concrete(model, key).attname) for key in keys]
+        return [
+            value.isoformat() if isinstance(value, date) else str(value) if isinstance(value, Decimal) else value
+            for value in values
+        ]
+
+    def _ordering(self, request: Request) -> str:
+        name = request.query_params.get(self.ordering_query_param) or next(iter(self.orderings))
+        if name not in self.orderings:
+            choices = ", ".join(f"`{choice}`" for choice in self.orderings)
+            raise DRFValidationError({self.ordering_query_param: [f"Cursor paging orders by one of: {choices}."]})
+        return name
+
+    def _page_size(self, request: Request) -> int:
+        """`?page_size=` capped at `max_page_size`; anything but a positive integer gives the default (as `?page=`)."""
+        try:
+            size = int(request.query_params[self.page_size_query_param])
+        except (KeyError, ValueError):
+            return self.page_size
+        return min(size, self.max_page_size) if size > 0 else self.page_size
+
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "type": "object",
+            "required": ["next", "results"],
+            "properties": {
+                "next": {
+                    "type": "string",
+                    "nullable": True,
+                    "format": "uri",
+                    "description": "The next page (its `cursor` is opaque: follow the link); null on the last page.",
+                    "example": "https://ledgerline.example/api/v1/assets/walk/?cursor=eyJvIjoiaWQi…",
+                },
+                "results": schema,
+            },
+        }
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        return [
+            {
+                "name": self.cursor_query_param,
+                "required": False,
+                "in": "query",
+                "description": "Opaque position from the previous page's `next` link; leave out for the first page.",
+                "schema": {"type": "string"},
+            },
+            {
+                "name": self.page_size_query_param,
+                "required": False,
+                "in": "query",
+                "description": f"Rows per page (default {self.page_size}, at most {self.max_page_size}).",
+                "schema": {"type": "integer", "minimum": 1},
+            },
+            {
+                "name": self.ordering_query_param,
+                "required": False,
+                "in": "query",
+                "description": "Order of the walk; the default is the first.",
+                "schema": {"type": "string", "enum": list(self.orderings)},
+            },
+        ]
 
 
 class StableOrderingFilter(OrderingFilter):

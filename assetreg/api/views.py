@@ -27,7 +27,8 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from ledgerline.api import HasRole, StableOrderingFilter, UserScopedFilterBackend
+from ledgerline.api import HasRole, KeysetPagination, StableOrderingFilter, UserScopedFilterBackend
+from ledgerline.api_schema import KeysetPageSchema
 from ledgerline.db import joins_as_written
 
 from .. import selectors, services
@@ -72,6 +73,12 @@ class AnyMediaTypeRenderer(BaseRenderer):
         return json.dumps(data).encode()
 
 
+class AssetKeysetPagination(KeysetPagination):
+    """The walk's orderings: by id (each asset once), or by last change with id as tiebreak (for delta sync)."""
+
+    orderings = {"id": ("id",), "updated_at": ("updated_at", "id")}
+
+
 @extend_schema_view(
     list=extend_schema(
         summary="List assets at the sites you may see",
@@ -100,6 +107,31 @@ class AssetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         with joins_as_written():
             return super().list(request, *args, **kwargs)
+
+    @extend_schema(
+        summary="Walk the assets you may see by cursor (for sync)",
+        description=(
+            "The same assets, filters and rows as the list, paged by an opaque cursor instead of a page number: "
+            "follow `next` until it is null. Every page costs the same however deep it is, and no total is counted. "
+            "`ordering=id` (default) returns each asset exactly once, even while others change assets. "
+            "`ordering=updated_at` walks in order of last change (ties by id), which is what a delta sync wants: "
+            "start with `updated_since` = the last `updated_at` you stored. An asset changed during your walk moves "
+            "behind the cursor, so you receive it again later in the same walk with its new version (keep the row "
+            "with the highest `version`); one you have not reached yet you receive once, already changed. A "
+            "cursor that was altered, or made for another `ordering`, is a 400: start again without one."
+        ),
+        responses={200: AssetOutputSerializer(many=True), 400: BAD_INPUT},
+    )
+    @action(
+        detail=False,
+        methods=["get"],
+        pagination_class=AssetKeysetPagination,
+        filter_backends=[UserScopedFilterBackend],
+        schema=KeysetPageSchema,
+    )
+    def walk(self, request: Request) -> Response:
+        """A page of the assets after the cursor, in the chosen ordering."""
+        return self.list(request)
 
     def _output(self, asset: Asset, status_code: int = status.HTTP_200_OK) -> Response:
         """The asset as a list row shows it, read again through the selector after a write."""
