@@ -1,14 +1,20 @@
 """Reading assets through the API: scoping to the user's sites, delta sync, paging, lookup and query counts."""
 
+import json
 from datetime import timedelta
 
 import pytest
+from django.conf import settings as django_settings
 from django.contrib.auth.models import Group
 from django.db import connection
 from django.utils import timezone
+from rest_framework import serializers
+from rest_framework.utils import encoders
 
-from assetreg import services
-from assetreg.choices import LocationKind
+from assetreg import selectors, services
+from assetreg.api.serializers import AssetOutputSerializer
+from assetreg.choices import AssetStatus, LocationKind
+from assetreg.labels import asset_label_url
 from assetreg.models import Asset
 from ledgerline import roles
 from tests.factories import AssetFactory, LocationFactory, UserFactory
@@ -203,3 +209,40 @@ def test_a_role_granted_later_is_honoured_on_the_next_request(world, api_as):
     nobody.groups.add(Group.objects.get(name=roles.TECHNICIAN))
 
     assert tags(client.get(ASSETS)) == ["HQ-PUMP-1"]
+
+
+def test_every_kind_of_list_row_is_what_drfs_own_rendering_gives(world, api_as, settings):
+    """The list renders rows through a compiled plan and prefilled addresses; a client sees DRF's output unchanged."""
+
+    class DrfRendering(AssetOutputSerializer):
+        to_representation = serializers.Serializer.to_representation
+
+        def get_links(self, asset):
+            return {
+                "web": django_settings.SITE_URL.rstrip("/") + asset.get_absolute_url(),
+                "qr": asset_label_url(asset),
+            }
+
+    settings.SITE_URL = "https://assets.example.org/"
+    _rich_assets(world, 3)
+    AssetFactory(site=world.home, building=True, address="1 Main Street", floor_area_m2="1200.50", year_built=1999)
+    AssetFactory(site=world.home, vehicle=True, asset_tag="VAN_7.A")
+    gone = AssetFactory(site=world.home, status=AssetStatus.OUT_OF_SERVICE)
+    services.asset_dispose(
+        actor=world.facility_manager,
+        asset=gone,
+        disposal_date=gone.in_service_date + timedelta(days=400),
+        method="sale",
+        proceeds="250.50",
+        reason="Sold",
+    )
+
+    body = api_as(world.facility_manager).get(ASSETS).json()
+
+    expected = DrfRendering(
+        selectors.assets_visible_to(world.facility_manager).select_related("disposal").order_by("asset_tag", "pk"),
+        many=True,
+    ).data
+    assert len(body["results"]) == 6
+    assert any(row["disposal"] for row in body["results"]) and any(row["parent"] for row in body["results"])
+    assert body["results"] == json.loads(json.dumps(expected, cls=encoders.JSONEncoder))
