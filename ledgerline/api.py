@@ -87,8 +87,12 @@ class KeysetPagination(BasePagination):
     def get_next_link(self) -> str | None:
         if self.next_key is None:
             return None
-        cursor = signing.dumps({"o": self.ordering, "k": self.next_key}, salt=self.signing_salt, compress=True)
+        cursor = self.encode_cursor(self.ordering, self.next_key)
         return replace_query_param(self.request.build_absolute_uri(), self.cursor_query_param, cursor)
+
+    def encode_cursor(self, ordering: str, key: list[Any]) -> str:
+        """The opaque cursor of the position just after `key` (JSON values of the ordering's fields)."""
+        return signing.dumps({"o": ordering, "k": key}, salt=self.signing_salt, compress=True)
 
     def decode_cursor(self, cursor: str, model: type[Model]) -> tuple[Any, ...]:
         """The key a cursor holds, as Python values of the key's fields; a 400 for anything but our own cursor."""
