@@ -52,9 +52,9 @@ class KeysetPagination(BasePagination):
     tuple of fields whose last one is unique, e.g. `{"id": ("id",), "updated_at": ("updated_at", "id")}`. A
     page is `{"next": <url or null>, "results": [...]}`: `next` carries an opaque, signed cursor (the last row's
     key and the ordering), so a client follows it and never builds one. The next page is the rows whose key
-    comes after that cursor (`(updated_at, id) > (…, …)`, one index range scan), so rows inserted or changed
-    while a client walks are neither skipped because of others' moves nor counted twice by an offset. A cursor
-    that was tampered with, is garbled, or was made for another ordering is a 400 on `cursor`.
+    comes after that cursor (`(updated_at, id) > (…, …)`, one index range scan). Unlike an offset, a row added
+    or moved before the cursor while a client walks shifts nothing: no other row is skipped or repeated. A
+    cursor that was tampered with, is garbled, or was made for another ordering is a 400 on `cursor`.
     """
 
     cursor_query_param = "cursor"
