@@ -108,7 +108,9 @@ def test_lists_and_exports_leave_out_other_sites(world, client):
     web = client.get("/assets/").content.decode()
     export = b"".join(client.get("/assets/export.csv").streaming_content).decode()
     api = client.get("/api/v1/assets/").json()
+    walk = client.get("/api/v1/assets/walk/").json()
 
     for seen in (web, export):
         assert world.home_asset.asset_tag in seen and world.away_asset.asset_tag not in seen
     assert [a["asset_tag"] for a in api["results"]] == [world.home_asset.asset_tag]
+    assert [a["asset_tag"] for a in walk["results"]] == [world.home_asset.asset_tag]

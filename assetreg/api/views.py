@@ -115,10 +115,11 @@ class AssetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             "follow `next` until it is null. Every page costs the same however deep it is, and no total is counted. "
             "`ordering=id` (default) returns each asset exactly once, even while others change assets. "
             "`ordering=updated_at` walks in order of last change (ties by id), which is what a delta sync wants: "
-            "start with `updated_since` = the last `updated_at` you stored. An asset changed during your walk moves "
-            "behind the cursor, so you receive it again later in the same walk with its new version (keep the row "
-            "with the highest `version`); one you have not reached yet you receive once, already changed. A "
-            "cursor that was altered, or made for another `ordering`, is a 400: start again without one."
+            "start with `updated_since` a minute before the last `updated_at` you stored (a change is stamped before "
+            "its transaction commits). An asset changed during your walk moves to the end: one you already received "
+            "comes again later in the same walk with its new version (keep the row with the highest `version`); "
+            "one you have not reached yet comes once, already changed. A cursor that was altered, or made for "
+            "another `ordering`, is a 400: start again without one."
         ),
         responses={200: AssetOutputSerializer(many=True), 400: BAD_INPUT},
     )
