@@ -162,8 +162,8 @@ class KeysetPagination(BasePagination):
                 "name": self.page_size_query_param,
                 "required": False,
                 "in": "query",
-                "description": f"Rows per page (default {self.page_size}, at most {self.max_page_size}).",
-                "schema": {"type": "integer", "minimum": 1},
+                "description": f"Rows per page: default {self.page_size}, at most {self.max_page_size} (more is cut).",
+                "schema": {"type": "integer"},
             },
             {
                 "name": self.ordering_query_param,
