@@ -1,107 +1,97 @@
-"""Who may do what to an asset, in the web pages and the API alike (one table, one shared helper).
+"""The access matrix of every installed app: each role's answer to every action, in the web pages, the admin and
+the API, and no trace in the database of a write that was refused (see `tests/access_matrix.py`).
 
-Roles (see tests/conftest.py `world`): the facility manager and technician work at HQ, finance and the auditor
-see everything, the outsider is a facility manager at the depot. `home` is an asset at HQ, `away` one at the
-depot.
+Each app contributes its resources in `tests/<app>/access.py`; this module finds them for every app of the project.
 """
 
-from datetime import date
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
+from django.apps import apps
+from django.conf import settings
+from django.db import transaction
+from django.urls import URLPattern, URLResolver, get_resolver
 
-from assetreg.models import Asset
-from tests.access_matrix import ANONYMOUS, check_matrix
-
-pytestmark = pytest.mark.django_db
-
-FM, TECH, FIN, AUD, OUT = "facility_manager", "technician", "finance", "auditor", "outsider"
-
-
-def _api_version(world, asset):
-    return Asset.objects.get(pk=asset.pk).version
+from tests.access_matrix import NOT_IN_MATRIX, REGISTRY, SERVED, check_resource, run_cell
 
 
-ACTIONS = {
-    "web": {
-        "read home": lambda c, w: c.get(f"/assets/{w.home_asset.pk}/"),
-        "read away": lambda c, w: c.get(f"/assets/{w.away_asset.pk}/"),
-        "list": lambda c, w: c.get("/assets/"),
-        "open create form": lambda c, w: c.get("/assets/new/"),
-        "open edit form": lambda c, w: c.get(f"/assets/{w.home_asset.pk}/edit/"),
-        "change status": lambda c, w: c.post(
-            f"/assets/{w.home_asset.pk}/status/",
-            {
-                "to_status": "under_maintenance",
-                "reason": "Bearing noise",
-                "effective_date": date.today(),
-                "version": _api_version(w, w.home_asset),
-            },
-        ),
-        "download label": lambda c, w: c.get(f"/assets/{w.home_asset.pk}/label/"),
-    },
-    "api": {
-        "read home": lambda c, w: c.get(f"/api/v1/assets/{w.home_asset.pk}/"),
-        "read away": lambda c, w: c.get(f"/api/v1/assets/{w.away_asset.pk}/"),
-        "list": lambda c, w: c.get("/api/v1/assets/"),
-        "create": lambda c, w: c.post(
-            "/api/v1/assets/",
-            {
-                "asset_tag": "HQ-NEW-1",
-                "name": "Spare pump",
-                "kind": "equipment",
-                "category": w.home_asset.category_id,
-                "site": w.home.pk,
-                "manufacturer": "Grundfos",
-            },
-            format="json",
-        ),
-        "rename": lambda c, w: c.patch(
-            f"/api/v1/assets/{w.home_asset.pk}/",
-            {"name": "Feed pump A", "version": _api_version(w, w.home_asset)},
-            format="json",
-        ),
-        "set cost": lambda c, w: c.patch(
-            f"/api/v1/assets/{w.home_asset.pk}/",
-            {"acquisition_cost": "13000.00", "version": _api_version(w, w.home_asset)},
-            format="json",
-        ),
-        "change status": lambda c, w: c.post(
-            f"/api/v1/assets/{w.home_asset.pk}/transition/",
-            {"to_status": "under_maintenance", "reason": "Bearing noise"},
-            format="json",
-        ),
-    },
-}
-
-# expected[(interface, action)][role] = status code
-EXPECTED = {
-    ("web", "read home"): {FM: 200, TECH: 200, FIN: 200, AUD: 200, OUT: 404, ANONYMOUS: 302},
-    ("web", "read away"): {FM: 404, TECH: 404, FIN: 200, AUD: 200, OUT: 200, ANONYMOUS: 302},
-    ("web", "list"): {FM: 200, TECH: 200, FIN: 200, AUD: 200, OUT: 200, ANONYMOUS: 302},
-    ("web", "open create form"): {FM: 200, TECH: 403, FIN: 403, AUD: 403, OUT: 200, ANONYMOUS: 302},
-    ("web", "open edit form"): {FM: 200, TECH: 403, FIN: 200, AUD: 403, OUT: 404, ANONYMOUS: 302},
-    ("web", "change status"): {FM: 302, TECH: 403, FIN: 403, AUD: 403, OUT: 404, ANONYMOUS: 302},
-    ("web", "download label"): {FM: 200, TECH: 200, FIN: 200, AUD: 200, OUT: 404, ANONYMOUS: 302},
-    ("api", "read home"): {FM: 200, TECH: 200, FIN: 200, AUD: 200, OUT: 404, ANONYMOUS: 401},
-    ("api", "read away"): {FM: 404, TECH: 404, FIN: 200, AUD: 200, OUT: 200, ANONYMOUS: 401},
-    ("api", "list"): {FM: 200, TECH: 200, FIN: 200, AUD: 200, OUT: 200, ANONYMOUS: 401},
-    ("api", "create"): {FM: 201, TECH: 403, FIN: 403, AUD: 403, OUT: 400, ANONYMOUS: 401},
-    ("api", "rename"): {FM: 200, TECH: 403, FIN: 400, AUD: 403, OUT: 404, ANONYMOUS: 401},
-    ("api", "set cost"): {FM: 400, TECH: 403, FIN: 200, AUD: 403, OUT: 404, ANONYMOUS: 401},
-    ("api", "change status"): {FM: 200, TECH: 403, FIN: 403, AUD: 403, OUT: 404, ANONYMOUS: 401},
-}
+def project_apps() -> list[str]:
+    """The labels of the installed apps that are part of this project (not Django's or a library's)."""
+    base = Path(settings.BASE_DIR).resolve()
+    return [config.label for config in apps.get_app_configs() if Path(config.path).resolve().parent == base]
 
 
-def test_every_role_gets_the_same_answer_in_the_web_pages_and_the_api(world):
-    home_state = Asset.objects.filter(pk=world.home_asset.pk).values().get()
+def load_contributions() -> None:
+    """Import `tests.<app>.access` of every project app that has one; importing it registers its resources."""
+    for label in project_apps():
+        name = f"tests.{label}.access"
+        try:
+            importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name not in (name, f"tests.{label}"):
+                raise
 
-    def fresh_world():
-        Asset.objects.filter(asset_tag="HQ-NEW-1").delete()
-        Asset.objects.filter(pk=world.home_asset.pk).update(**{k: v for k, v in home_state.items() if k != "id"})
 
-    check_matrix(world, ACTIONS, EXPECTED, fresh_world=fresh_world)
+load_contributions()
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize("resource", sorted(REGISTRY), ids=str)
+def test_every_role_gets_its_answer_and_a_refused_write_changes_nothing(world: Any, resource: str) -> None:
+    check_resource(world, REGISTRY[resource])
+
+
+def routes() -> dict[str, str]:
+    """Every named route of a project app (web, admin, API) by view name, with the app it belongs to."""
+    own = set(project_apps())
+
+    def walk(patterns: list[Any], namespace: str) -> Iterator[tuple[str, str]]:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                yield from walk(pattern.url_patterns, pattern.namespace or namespace)
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                module = getattr(pattern.callback, "__module__", "")
+                if namespace == "admin":
+                    app = next((label for label in own if pattern.name.startswith(f"{label}_")), "")
+                elif namespace in own:
+                    app = namespace
+                else:
+                    app = module.split(".")[0]
+                if app in own:
+                    yield (f"{namespace}:{pattern.name}" if namespace else pattern.name), app
+
+    return dict(walk(get_resolver().url_patterns, ""))
+
+
+@pytest.mark.django_db
+def test_every_route_of_every_app_is_in_the_matrix(world: Any) -> None:
+    """A new route (or a new app) must come with its row in the matrix, or say here why it has none."""
+    served: set[str] = set().union(*SERVED.values())
+    for resource in REGISTRY.values():
+        if resource.key in SERVED:
+            continue  # the matrix above ran it
+        with transaction.atomic():
+            if resource.prepare is not None:
+                resource.prepare(world)
+            for case in resource.cases:
+                served.add(run_cell(world, case, "admin")[0].resolver_match.view_name)
+            transaction.set_rollback(True)
+
+    missing = sorted(name for name in routes() if name not in served and name not in NOT_IN_MATRIX)
+    stale = sorted(name for name in NOT_IN_MATRIX if name in served)
+
+    assert not missing, "routes in no access matrix case (add a case, or `exempt` them with the reason):\n  " + (
+        "\n  ".join(missing)
+    )
+    assert not stale, f"exempted, yet in the matrix: {stale}"
+
+
+@pytest.mark.django_db
 def test_lists_and_exports_leave_out_other_sites(world, client):
     client.force_login(world.facility_manager)
 

@@ -9,6 +9,7 @@ from assetreg.access import ASSET_WRITABLE_FIELDS
 from assetreg.api.serializers import AssetCreateInputSerializer, asset_tag_from_code
 from assetreg.choices import AssetKind
 from assetreg.models import Asset, Disposal
+from tests.dbstate import unchanged_database
 from tests.factories import CategoryFactory
 
 pytestmark = pytest.mark.django_db
@@ -59,14 +60,20 @@ def test_technicians_and_auditors_may_not_register_assets(world, api_as, role):
 
 
 def test_a_facility_manager_setting_the_acquisition_cost_gets_a_field_message(world, api_as):
-    response = api_as(world.facility_manager).post(ASSETS, new_van(world, acquisition_cost="25000.00"), format="json")
+    client, van = api_as(world.facility_manager), new_van(world, acquisition_cost="25000.00")
+
+    with unchanged_database():
+        response = client.post(ASSETS, van, format="json")
 
     assert response.status_code == 400
     assert response.json()["acquisition_cost"] == ["Only finance staff may set this field."]
 
 
 def test_a_site_the_user_cannot_see_is_refused_as_unknown(world, api_as):
-    response = api_as(world.facility_manager).post(ASSETS, new_van(world, site=world.away.pk), format="json")
+    client, van = api_as(world.facility_manager), new_van(world, site=world.away.pk)
+
+    with unchanged_database():
+        response = client.post(ASSETS, van, format="json")
 
     assert response.status_code == 400
     assert "site" in response.json()
@@ -87,7 +94,10 @@ def test_a_site_the_user_cannot_see_is_refused_as_unknown(world, api_as):
     ],
 )
 def test_bad_input_is_a_400_with_a_message_on_the_field(world, api_as, overrides, field):
-    response = api_as(world.admin).post(ASSETS, new_van(world, **overrides), format="json")
+    client, van = api_as(world.admin), new_van(world, **overrides)
+
+    with unchanged_database():
+        response = client.post(ASSETS, van, format="json")
 
     assert response.status_code == 400
     assert field in response.json()
@@ -103,7 +113,10 @@ def test_amounts_that_look_like_floats_are_fine_as_strings(world, api_as):
 
 
 def test_a_duplicate_tag_is_a_400_on_the_tag(world, api_as):
-    response = api_as(world.facility_manager).post(ASSETS, new_van(world, asset_tag="hq-pump-1"), format="json")
+    client, van = api_as(world.facility_manager), new_van(world, asset_tag="hq-pump-1")
+
+    with unchanged_database():
+        response = client.post(ASSETS, van, format="json")
 
     assert response.status_code == 400
     assert "asset_tag" in response.json()
@@ -117,7 +130,10 @@ def test_the_input_serializer_offers_exactly_the_writable_fields():
 
 
 def test_a_change_without_a_version_is_refused(world, api_as):
-    response = api_as(world.facility_manager).patch(detail(world.home_asset), {"name": "New"}, format="json")
+    client = api_as(world.facility_manager)
+
+    with unchanged_database():
+        response = client.patch(detail(world.home_asset), {"name": "New"}, format="json")
 
     assert response.status_code == 400
     assert response.json()["version"] == [
@@ -149,7 +165,8 @@ def test_finance_changes_the_cost_but_not_the_name(world, api_as):
     client = api_as(world.finance)
 
     cost = client.patch(detail(world.home_asset), {"acquisition_cost": "15000.00", "version": 1}, format="json")
-    name = client.patch(detail(world.home_asset), {"name": "Renamed", "version": 2}, format="json")
+    with unchanged_database():
+        name = client.patch(detail(world.home_asset), {"name": "Renamed", "version": 2}, format="json")
 
     assert cost.status_code == 200
     assert cost.json()["acquisition_cost"] == "15000.0000"
@@ -159,15 +176,19 @@ def test_finance_changes_the_cost_but_not_the_name(world, api_as):
 
 @pytest.mark.parametrize("role", ["technician", "auditor"])
 def test_technicians_and_auditors_may_not_change_assets(world, api_as, role):
-    response = api_as(world.user(role)).patch(detail(world.home_asset), {"name": "X", "version": 1}, format="json")
+    client = api_as(world.user(role))
+
+    with unchanged_database():
+        response = client.patch(detail(world.home_asset), {"name": "X", "version": 1}, format="json")
 
     assert response.status_code == 403
 
 
 def test_changing_another_sites_asset_is_404(world, api_as):
-    response = api_as(world.facility_manager).patch(
-        detail(world.away_asset), {"name": "X", "version": 1}, format="json"
-    )
+    client = api_as(world.facility_manager)
+
+    with unchanged_database():
+        response = client.patch(detail(world.away_asset), {"name": "X", "version": 1}, format="json")
 
     assert response.status_code == 404
 
@@ -239,18 +260,26 @@ def test_history_lists_who_changed_which_field(world, api_as):
 
 
 def test_an_illegal_transition_is_a_400_on_to_status(world, api_as):
-    response = api_as(world.facility_manager).post(
-        f"{detail(world.home_asset)}transition/", {"to_status": "planned", "reason": "Oops"}, format="json"
-    )
+    client = api_as(world.facility_manager)
+
+    with unchanged_database():
+        response = client.post(
+            f"{detail(world.home_asset)}transition/", {"to_status": "planned", "reason": "Oops"}, format="json"
+        )
 
     assert response.status_code == 400
     assert "to_status" in response.json()
 
 
 def test_a_technician_may_not_change_the_status(world, api_as):
-    response = api_as(world.technician).post(
-        f"{detail(world.home_asset)}transition/", {"to_status": "under_maintenance", "reason": "Leak"}, format="json"
-    )
+    client = api_as(world.technician)
+
+    with unchanged_database():
+        response = client.post(
+            f"{detail(world.home_asset)}transition/",
+            {"to_status": "under_maintenance", "reason": "Leak"},
+            format="json",
+        )
 
     assert response.status_code == 403
 
@@ -281,11 +310,14 @@ def test_disposing_records_how_and_makes_the_asset_read_only(world, api_as):
 
 
 def test_disposal_input_is_checked_field_by_field(world, api_as):
-    response = api_as(world.facility_manager).post(
-        f"{detail(world.home_asset)}dispose/",
-        {"disposal_date": "yesterday", "method": "fire sale", "proceeds": "lots", "reason": ""},
-        format="json",
-    )
+    client = api_as(world.facility_manager)
+
+    with unchanged_database():
+        response = client.post(
+            f"{detail(world.home_asset)}dispose/",
+            {"disposal_date": "yesterday", "method": "fire sale", "proceeds": "lots", "reason": ""},
+            format="json",
+        )
 
     assert response.status_code == 400
     assert {"disposal_date", "method", "proceeds", "reason"} <= set(response.json())

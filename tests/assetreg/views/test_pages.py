@@ -1,5 +1,8 @@
 """Every page renders for the people allowed to see it, inside the product layout."""
 
+import html
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -10,9 +13,21 @@ pytestmark = pytest.mark.django_db
 READERS = ["facility_manager", "technician", "finance", "auditor", "admin"]
 
 
+def shown_user(response) -> str:
+    """The name in the top bar's user box: who the page says is logged in."""
+    match = re.search(r'<div class="who">\s*<strong>(.*?)</strong>', response.text, re.S)
+    assert match, "the page has no user box"
+    return html.unescape(match.group(1)).strip()
+
+
 @pytest.mark.parametrize("role", READERS)
-def test_read_pages_render_for_every_role_with_access(world, client_for, role):
+@pytest.mark.parametrize("full_name", [("", ""), ("Ada", "Lovelace")], ids=["no name", "named"])
+def test_read_pages_render_for_every_role_with_access(world, client_for, role, full_name):
     location = LocationFactory(site=world.home, code="MAIN", name="Main block")
+    user = world.user(role)
+    user.first_name, user.last_name = full_name
+    user.save()
+    expected_name = " ".join(full_name).strip() or user.get_username()  # the full name, else the user name
     client = client_for(role)
     urls = [
         reverse("dashboard"),
@@ -27,7 +42,7 @@ def test_read_pages_render_for_every_role_with_access(world, client_for, role):
         response = client.get(url)
         assert response.status_code == 200, url
         assert "Ledgerline" in response.text
-        assert world.user(role).get_username() in response.text or world.user(role).get_full_name() in response.text
+        assert shown_user(response) == expected_name, url
 
 
 def test_pages_require_login(world, client):

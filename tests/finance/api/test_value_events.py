@@ -9,6 +9,7 @@ import pytest
 
 from finance.choices import EntryKind
 from finance.models import ValueEntry
+from tests.dbstate import unchanged_database
 from tests.finance.conftest import make_asset
 
 pytestmark = pytest.mark.django_db
@@ -69,14 +70,20 @@ def test_a_revaluation_dated_inside_a_posted_month_is_400_with_a_message_on_entr
     ],
 )
 def test_a_malformed_revaluation_is_400_with_a_message_on_the_field(world, api_as, textbook_asset, change, field):
-    response = api_as(world.finance).post(url(textbook_asset, "revalue"), {**REVALUE, **change}, format="json")
+    client = api_as(world.finance)
+
+    with unchanged_database():
+        response = client.post(url(textbook_asset, "revalue"), {**REVALUE, **change}, format="json")
 
     assert response.status_code == 400
     assert field in response.json()
 
 
 def test_a_missing_field_is_400_and_names_every_missing_field(world, api_as, textbook_asset):
-    response = api_as(world.finance).post(url(textbook_asset, "impair"), {}, format="json")
+    client = api_as(world.finance)
+
+    with unchanged_database():
+        response = client.post(url(textbook_asset, "impair"), {}, format="json")
 
     assert response.status_code == 400
     assert set(response.json()) == {"entry_date", "recoverable_amount", "reason"}
@@ -93,7 +100,10 @@ def test_only_finance_changes_values_others_get_403(world, api_as, textbook_asse
 
 
 def test_an_asset_at_another_site_is_404_before_any_role_check(world, api_as, textbook_asset):
-    response = api_as(world.outsider).post(url(textbook_asset, "revalue"), REVALUE, format="json")
+    client = api_as(world.outsider)
+
+    with unchanged_database():
+        response = client.post(url(textbook_asset, "revalue"), REVALUE, format="json")
 
     assert response.status_code == 404
 
@@ -125,12 +135,14 @@ def test_an_impairment_and_its_reversal_are_recorded(world, api_as, textbook_ass
 
 def test_reversing_an_impairment_that_never_happened_is_400(world, api_as, textbook_asset, post_through):
     post_through(date(2024, 12, 1))
+    client = api_as(world.finance)
 
-    response = api_as(world.finance).post(
-        url(textbook_asset, "reverse-impairment"),
-        {"entry_date": "2025-01-20", "amount": "100.00", "reason": "Oops"},
-        format="json",
-    )
+    with unchanged_database():
+        response = client.post(
+            url(textbook_asset, "reverse-impairment"),
+            {"entry_date": "2025-01-20", "amount": "100.00", "reason": "Oops"},
+            format="json",
+        )
 
     assert response.status_code == 400
     assert "no impairment" in response.json()["non_field_errors"][0]
@@ -155,8 +167,10 @@ def test_an_improvement_is_capitalised_and_spread_over_a_new_life(world, api_as,
 
 def test_a_disposed_asset_cannot_be_revalued(world, api_as):
     disposed = make_asset(world, asset_tag="GONE-1", status="disposed")
+    client = api_as(world.finance)
 
-    response = api_as(world.finance).post(url(disposed, "revalue"), REVALUE, format="json")
+    with unchanged_database():
+        response = client.post(url(disposed, "revalue"), REVALUE, format="json")
 
     assert response.status_code == 400
     assert "non_field_errors" in response.json()
