@@ -26,7 +26,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from ledgerline.contributions import registry as contributions
 from ledgerline.exceptions import ConflictError
 from ledgerline.forms import add_service_errors
-from ledgerline.policy import Actor, PolicyAdminMixin, assigned_site_ids, is_person
+from ledgerline.policy import Actor, PolicyAdminMixin
 
 from . import csv_io, permissions, selectors, services
 from .choices import FINANCIAL_FIELDS, AssetStatus, DepreciationMethod
@@ -136,22 +136,6 @@ class ReadOnlyAdminMixin(RegisterAdminMixin):
         return False
 
 
-def writable_site_ids(user: Actor) -> set[int] | None:
-    """Sites where the user may write the register; None means every site (administrators)."""
-    if is_person(user) and user.is_superuser:
-        return None
-    if not permissions.can_write_any_register(user):
-        return set()
-    return set(assigned_site_ids(user))
-
-
-def writable_sites(user: Actor) -> models.QuerySet[Site]:
-    """The sites a user may put assets and locations in, for choice lists."""
-    ids = writable_site_ids(user)
-    sites = selectors.sites_visible_to(user)
-    return sites if ids is None else sites.filter(pk__in=ids)
-
-
 # --------------------------------------------------------------------------------------------------
 # Sites, locations, categories
 # --------------------------------------------------------------------------------------------------
@@ -252,7 +236,7 @@ class LocationAdmin(RegisterAdminMixin, ServiceAdminMixin, admin.ModelAdmin):
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "site":
-            kwargs["queryset"] = writable_sites(request.user)
+            kwargs["queryset"] = selectors.sites_writable_by(request.user)
         elif db_field.name == "parent":
             kwargs["queryset"] = selectors.locations_visible_to(request.user)
         elif db_field.name == "building_asset":
@@ -569,7 +553,7 @@ class AssetAdmin(RegisterAdminMixin, ServiceAdminMixin, SimpleHistoryAdmin):
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         user = request.user
         if db_field.name == "site":
-            kwargs["queryset"] = writable_sites(user)
+            kwargs["queryset"] = selectors.sites_writable_by(user)
         elif db_field.name == "location":
             kwargs["queryset"] = selectors.locations_visible_to(user)
         elif db_field.name == "parent":

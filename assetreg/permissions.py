@@ -59,6 +59,15 @@ def can_write_any_register(user: Actor | None) -> bool:
     return user.is_superuser or (roles.is_facility_manager(user) and bool(assigned_site_ids(user)))
 
 
+def writable_site_ids(user: Actor | None) -> set[int] | None:
+    """Sites where the user may write the register; None means every site (administrators)."""
+    if is_person(user) and user.is_superuser:
+        return None
+    if not can_write_any_register(user):
+        return set()
+    return set(assigned_site_ids(user))
+
+
 def can_record_readings(user: Actor | None, site_id: int | None) -> bool:
     """Meter readings come from the field: technicians and facility managers at the site."""
     if can_write_register(user, site_id):

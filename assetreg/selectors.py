@@ -25,11 +25,18 @@ from ledgerline.policy import Actor
 
 from .choices import AssetStatus
 from .models import Asset, AssetDocument, Category, Location, MeterReading, Site, StatusChange
-from .permissions import REGISTER
+from .permissions import REGISTER, writable_site_ids
 
 
 def sites_visible_to(user: Actor | None) -> QuerySet[Site]:
     return REGISTER.scope(user, Site.objects.all(), "pk")
+
+
+def sites_writable_by(user: Actor | None) -> QuerySet[Site]:
+    """The sites a user may put assets and locations in, for choice lists."""
+    ids = writable_site_ids(user)
+    sites = sites_visible_to(user)
+    return sites if ids is None else sites.filter(pk__in=ids)
 
 
 def locations_visible_to(user: Actor | None) -> QuerySet[Location]:
