@@ -101,7 +101,7 @@ def _refuse_unknown_or_forbidden(actor: Actor, current: Asset | None, data: Mapp
         raise ValidationError({name: "This field cannot be set here." for name in sorted(unknown)})
     allowed = set(permissions.ASSET_WRITABLE_FIELDS)
     for site_id in site_ids:
-        allowed &= permissions.writable_asset_fields(actor, site_id)
+        allowed &= REGISTER.writable_fields(actor, site_id)
     errors: dict[str, str] = {}
     for name, value in data.items():
         if name in allowed:
@@ -146,7 +146,7 @@ def asset_prepare(*, actor: Actor, data: Mapping[str, Any], asset: Asset | None 
         REGISTER.require(actor, "write", target_site_id, "You may not add assets at this site.")
     else:
         permissions.require(
-            any(permissions.writable_asset_fields(actor, sid) for sid in site_ids), "You may not change this asset."
+            any(REGISTER.writable_fields(actor, sid) for sid in site_ids), "You may not change this asset."
         )
         if target_site_id != asset.site_id:
             for site_id in (asset.site_id, target_site_id):
