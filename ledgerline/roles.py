@@ -66,15 +66,13 @@ def primary_role(user: Actor | None) -> str:
 
 
 def roles_context(request: Any) -> dict[str, Any]:
-    """Template context: what the current user may do, for showing or hiding actions."""
+    """Template context: the user's role and whether they read every site (from the policy)."""
+    from .policy import sees_all_sites as policy_sees_all_sites
+
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {
-        "user_role": primary_role(user),
-        "user_is_finance": is_finance(user),
-        "user_is_facility_manager": is_facility_manager(user) or user.is_superuser,
-    }
+    return {"user_role": primary_role(user), "user_sees_all_sites": policy_sees_all_sites(user)}
 
 
 def sync_role_groups(using: str = "default") -> list[str]:

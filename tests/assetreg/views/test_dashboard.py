@@ -66,3 +66,12 @@ def test_recent_status_changes_show_nothing_from_another_site(world, client_for)
     # While finance, who sees every site, sees both
     card = recent_changes_card(client_for("finance").get(reverse("dashboard")))
     assert "Depot pump seized" in card and "HQ pump serviced" in card
+
+
+@pytest.mark.parametrize(
+    ("role", "scope"), [("facility_manager", "your sites"), ("technician", "your sites"), ("auditor", "all sites")]
+)
+def test_the_dashboard_says_which_sites_it_covers(world, client_for, role, scope):
+    page = client_for(role).get(reverse("dashboard")).content.decode()
+
+    assert f"The register at {scope}" in page
