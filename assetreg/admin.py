@@ -26,8 +26,9 @@ from simple_history.admin import SimpleHistoryAdmin
 from ledgerline.contributions import registry as contributions
 from ledgerline.exceptions import ConflictError
 from ledgerline.forms import add_service_errors
+from ledgerline.policy import Actor, PolicyAdminMixin
 
-from . import access, csv_io, selectors, services
+from . import csv_io, permissions, selectors, services
 from .choices import FINANCIAL_FIELDS, AssetStatus, DepreciationMethod
 from .models import (
     Asset,
@@ -40,6 +41,7 @@ from .models import (
     StatusChange,
     WarrantyAlert,
 )
+from .permissions import REGISTER
 
 # Session key under which a file that passed a dry run waits for the user's confirmation.
 IMPORT_SESSION_KEY = "assetreg_import_pending"
@@ -115,7 +117,13 @@ class ServiceAdminMixin:
             return HttpResponseRedirect(request.get_full_path())
 
 
-class ReadOnlyAdminMixin:
+class RegisterAdminMixin(PolicyAdminMixin):
+    """The register's admin screens open by the register's policy (`permissions.REGISTER.admin_screens`)."""
+
+    policy = REGISTER
+
+
+class ReadOnlyAdminMixin(RegisterAdminMixin):
     """For records that only services write (status changes, disposals, alerts): view, never edit."""
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -128,28 +136,12 @@ class ReadOnlyAdminMixin:
         return False
 
 
-def writable_site_ids(user: Any) -> set[int] | None:
-    """Sites where the user may write the register; None means every site (administrators)."""
-    if user.is_superuser:
-        return None
-    if not access.can_write_any_register(user):
-        return set()
-    return set(access.assigned_site_ids(user))
-
-
-def writable_sites(user: Any) -> models.QuerySet[Site]:
-    """The sites a user may put assets and locations in, for choice lists."""
-    ids = writable_site_ids(user)
-    sites = selectors.sites_visible_to(user)
-    return sites if ids is None else sites.filter(pk__in=ids)
-
-
 # --------------------------------------------------------------------------------------------------
 # Sites, locations, categories
 # --------------------------------------------------------------------------------------------------
 
 
-class LocationInline(admin.TabularInline):
+class LocationInline(RegisterAdminMixin, admin.TabularInline):
     """The locations of a site, edited with the site (saved through `services.location_save`)."""
 
     model = Location
@@ -161,7 +153,7 @@ class LocationInline(admin.TabularInline):
 
 
 @admin.register(Site)
-class SiteAdmin(ServiceAdminMixin, admin.ModelAdmin):
+class SiteAdmin(RegisterAdminMixin, ServiceAdminMixin, admin.ModelAdmin):
     """Sites and who works at them. Only administrators change sites (see `services.site_save`)."""
 
     list_display = ("code", "name", "member_count", "updated_at")
@@ -178,10 +170,10 @@ class SiteAdmin(ServiceAdminMixin, admin.ModelAdmin):
         return obj._members  # type: ignore[attr-defined]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return request.user.is_superuser
+        return REGISTER.can(request.user, "save_site")
 
     def has_change_permission(self, request: HttpRequest, obj: Site | None = None) -> bool:
-        return request.user.is_superuser
+        return REGISTER.can(request.user, "save_site")
 
     def has_delete_permission(self, request: HttpRequest, obj: Site | None = None) -> bool:
         return False  # sites hold assets' history; there is no service to delete one
@@ -213,7 +205,7 @@ class SiteAdmin(ServiceAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Location)
-class LocationAdmin(ServiceAdminMixin, admin.ModelAdmin):
+class LocationAdmin(RegisterAdminMixin, ServiceAdminMixin, admin.ModelAdmin):
     """Buildings, floors, rooms and areas; facility managers with admin access see only their sites."""
 
     list_display = ("path", "site", "kind", "code")
@@ -230,21 +222,21 @@ class LocationAdmin(ServiceAdminMixin, admin.ModelAdmin):
         return obj.path
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return super().has_add_permission(request) and access.can_write_any_register(request.user)
+        return super().has_add_permission(request) and REGISTER.can(request.user, "write_anywhere")
 
     def has_change_permission(self, request: HttpRequest, obj: Location | None = None) -> bool:
         if not super().has_change_permission(request, obj):
             return False
         if obj is None:
-            return access.can_write_any_register(request.user)
-        return access.can_write_register(request.user, obj.site_id)
+            return REGISTER.can(request.user, "write_anywhere")
+        return REGISTER.can(request.user, "write", obj.site_id)
 
     def has_delete_permission(self, request: HttpRequest, obj: Location | None = None) -> bool:
         return False  # assets point at locations; there is no service to delete one
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "site":
-            kwargs["queryset"] = writable_sites(request.user)
+            kwargs["queryset"] = selectors.sites_writable_by(request.user)
         elif db_field.name == "parent":
             kwargs["queryset"] = selectors.locations_visible_to(request.user)
         elif db_field.name == "building_asset":
@@ -260,7 +252,7 @@ class LocationAdmin(ServiceAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Category)
-class CategoryAdmin(ServiceAdminMixin, admin.ModelAdmin):
+class CategoryAdmin(RegisterAdminMixin, ServiceAdminMixin, admin.ModelAdmin):
     """Asset classes and the depreciation defaults new assets inherit; kept by finance staff."""
 
     list_display = (
@@ -274,7 +266,7 @@ class CategoryAdmin(ServiceAdminMixin, admin.ModelAdmin):
     search_fields = ("name",)
 
     def _may_write(self, request: HttpRequest) -> bool:
-        return request.user.is_superuser or access.can_write_financials(request.user)
+        return REGISTER.can(request.user, "save_category")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return super().has_add_permission(request) and self._may_write(request)
@@ -331,7 +323,7 @@ class AssetAdminForm(forms.ModelForm):
     based on a stale page fail instead of overwriting someone else's change."""
 
     expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    actor: Any = None  # the user saving; bound per request by `AssetAdmin.get_form`
+    actor: Actor  # the user saving; bound per request by `AssetAdmin.get_form`
 
     class Meta:
         model = Asset
@@ -357,7 +349,7 @@ class AssetAdminForm(forms.ModelForm):
         cleaned: dict[str, Any] = super().clean() or {}
         if self._errors:  # type: ignore[attr-defined]
             return cleaned  # the shape is wrong already; the service's view would only add noise
-        names = [name for name in self.fields if name in access.ASSET_WRITABLE_FIELDS]
+        names = [name for name in self.fields if name in permissions.ASSET_WRITABLE_FIELDS]
         try:
             if self.instance.pk:
                 current = Asset.objects.select_related("category", "site").get(pk=self.instance.pk)
@@ -449,7 +441,7 @@ class DisposalInline(ReadOnlyAdminMixin, admin.StackedInline):
 
 
 @admin.register(Asset)
-class AssetAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
+class AssetAdmin(RegisterAdminMixin, ServiceAdminMixin, SimpleHistoryAdmin):
     """The register for finance staff: list, filter, change financial data, import and export CSV.
 
     The history page (django-simple-history) shows every change with its before and after values.
@@ -498,22 +490,22 @@ class AssetAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
         )
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return super().has_add_permission(request) and access.can_write_any_register(request.user)
+        return super().has_add_permission(request) and REGISTER.can(request.user, "write_anywhere")
 
     def has_change_permission(self, request: HttpRequest, obj: Asset | None = None) -> bool:
         if not super().has_change_permission(request, obj):
             return False
         user = request.user
         if obj is None:
-            return access.can_write_any_register(user) or access.can_write_financials(user)
-        return not obj.is_disposed and bool(access.writable_asset_fields(user, obj.site_id))
+            return bool(permissions.creatable_asset_fields(user))
+        return not obj.is_disposed and bool(REGISTER.writable_fields(user, obj.site_id))
 
     def has_delete_permission(self, request: HttpRequest, obj: Asset | None = None) -> bool:
         return False  # assets are disposed of, never deleted
 
     def has_lifecycle_permission(self, request: HttpRequest) -> bool:
         """May run the status actions: register writers (facility managers at their sites, administrators)."""
-        return access.can_write_any_register(request.user)
+        return REGISTER.can(request.user, "write_anywhere")
 
     def has_import_permission(self, request: HttpRequest) -> bool:
         """May import a CSV: anyone who may add or change assets (finance updates financial columns)."""
@@ -547,13 +539,11 @@ class AssetAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
         if self._history_page(request):
             writable: set[str] = set()
         elif obj is None:
-            writable = set(access.REGISTER_FIELDS) if access.can_write_any_register(user) else set()
-            if access.can_write_financials(user):
-                writable |= set(FINANCIAL_FIELDS)
+            writable = permissions.creatable_asset_fields(user)
         elif obj.is_disposed or not self.has_change_permission(request, obj):
             writable = set()
         else:
-            writable = access.writable_asset_fields(user, obj.site_id)
+            writable = REGISTER.writable_fields(user, obj.site_id)
         return [*ALWAYS_READ_ONLY, *(name for name in ASSET_FORM_FIELDS if name not in writable)]
 
     def get_form(self, request: HttpRequest, obj: Asset | None = None, change: bool = False, **kwargs: Any) -> Any:
@@ -563,7 +553,7 @@ class AssetAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         user = request.user
         if db_field.name == "site":
-            kwargs["queryset"] = writable_sites(user)
+            kwargs["queryset"] = selectors.sites_writable_by(user)
         elif db_field.name == "location":
             kwargs["queryset"] = selectors.locations_visible_to(user)
         elif db_field.name == "parent":

@@ -15,8 +15,9 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import timezone
 
 from ledgerline.money import Money
+from ledgerline.policy import Actor
 
-from . import access, selectors
+from . import permissions, selectors
 from .choices import FINANCIAL_FIELDS, KIND_FIELDS, KIND_REQUIRED_FIELDS, DisposalMethod
 from .models import Asset
 
@@ -91,7 +92,7 @@ class AssetForm(forms.ModelForm):
 
     class Meta:
         model = Asset
-        fields = access.ASSET_WRITABLE_FIELDS
+        fields = permissions.ASSET_WRITABLE_FIELDS
         widgets = {
             "acquisition_date": DateInput(),
             "in_service_date": DateInput(),
@@ -105,16 +106,14 @@ class AssetForm(forms.ModelForm):
             "custodian": UserChoiceField,
         }
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
         self.creating = self.instance.pk is None
         if self.creating:
-            allowed = set(access.REGISTER_FIELDS) if access.can_write_any_register(user) else set()
-            if access.can_write_financials(user):
-                allowed |= set(FINANCIAL_FIELDS)
+            allowed = permissions.creatable_asset_fields(user)
         else:
-            allowed = access.writable_asset_fields(user, self.instance.site_id)
+            allowed = permissions.REGISTER.writable_fields(user, self.instance.site_id)
         for name in list(self.fields):
             if name != "version" and name not in allowed:
                 del self.fields[name]

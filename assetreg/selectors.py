@@ -17,61 +17,55 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, cast
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Prefetch, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 
-from ledgerline import roles
 from ledgerline.money import Money
+from ledgerline.policy import Actor
 
-from .access import assigned_site_ids
 from .choices import AssetStatus
 from .models import Asset, AssetDocument, Category, Location, MeterReading, Site, StatusChange
+from .permissions import REGISTER, writable_site_ids
 
 
-def _site_filter(user: Any, field: str) -> Q | None:
-    """None when the user sees every site; else a filter on `field` for their sites (may match nothing)."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return Q(pk__in=[])
-    if roles.sees_all_sites(user):
-        return None
-    return Q(**{f"{field}__in": assigned_site_ids(user)})
+def sites_visible_to(user: Actor | None) -> QuerySet[Site]:
+    return REGISTER.scope(user, Site.objects.all(), "pk")
 
 
-def sites_visible_to(user: Any) -> QuerySet[Site]:
-    site_filter = _site_filter(user, "pk")
-    qs = Site.objects.all()
-    return qs if site_filter is None else qs.filter(site_filter)
+def sites_writable_by(user: Actor | None) -> QuerySet[Site]:
+    """The sites a user may put assets and locations in, for choice lists."""
+    ids = writable_site_ids(user)
+    sites = sites_visible_to(user)
+    return sites if ids is None else sites.filter(pk__in=ids)
 
 
-def locations_visible_to(user: Any) -> QuerySet[Location]:
-    site_filter = _site_filter(user, "site_id")
+def locations_visible_to(user: Actor | None) -> QuerySet[Location]:
     qs = Location.objects.select_related("site", "parent", "parent__parent", "building_asset")
-    return qs if site_filter is None else qs.filter(site_filter)
+    return REGISTER.scope(user, qs, "site_id")
 
 
 def categories() -> QuerySet[Category]:
     return Category.objects.all()
 
 
-def assets_visible_to(user: Any) -> QuerySet[Asset]:
+def assets_visible_to(user: Actor | None) -> QuerySet[Asset]:
     """Every asset the user may see, with what a list row shows joined in one query."""
-    site_filter = _site_filter(user, "site_id")
     qs = Asset.objects.select_related(
         "category", "site", "location", "location__parent", "location__parent__parent", "parent", "custodian"
     )
-    return qs if site_filter is None else qs.filter(site_filter)
+    return REGISTER.scope(user, qs, "site_id")
 
 
-def asset_get_visible(user: Any, pk: int) -> Asset:
+def asset_get_visible(user: Actor | None, pk: int) -> Asset:
     """One asset, or 404 if it does not exist or the user may not see it."""
     return get_object_or_404(assets_visible_to(user), pk=pk)
 
 
-def asset_get_visible_by_tag(user: Any, asset_tag: str) -> Asset:
+def asset_get_visible_by_tag(user: Actor | None, asset_tag: str) -> Asset:
     return get_object_or_404(assets_visible_to(user), asset_tag=asset_tag.strip().upper())
 
 
-def asset_detail(user: Any, pk: int) -> Asset:
+def asset_detail(user: Actor | None, pk: int) -> Asset:
     """An asset with its components, documents and lifecycle history prefetched for the asset page."""
     qs = assets_visible_to(user).prefetch_related(
         Prefetch("components", queryset=Asset.objects.select_related("category").order_by("asset_tag")),
@@ -81,7 +75,7 @@ def asset_detail(user: Any, pk: int) -> Asset:
     return get_object_or_404(qs, pk=pk)
 
 
-def document_get_visible(user: Any, asset_pk: int, document_pk: int) -> AssetDocument:
+def document_get_visible(user: Actor | None, asset_pk: int, document_pk: int) -> AssetDocument:
     asset = asset_get_visible(user, asset_pk)
     return get_object_or_404(AssetDocument.objects.select_related("asset"), pk=document_pk, asset=asset)
 
@@ -159,6 +153,9 @@ def _related_label(field: Any, pk: Any) -> str:
     return str(obj) if obj is not None else f"#{pk} (deleted)"
 
 
+RECENT_CHANGES_SHOWN = 8
+
+
 @dataclass(frozen=True)
 class DashboardSummary:
     total_assets: int
@@ -169,7 +166,7 @@ class DashboardSummary:
     recent_changes: list[StatusChange]
 
 
-def dashboard_summary(user: Any, *, today: date | None = None, warranty_days: int = 30) -> DashboardSummary:
+def dashboard_summary(user: Actor | None, *, today: date | None = None, warranty_days: int = 30) -> DashboardSummary:
     """Counts by status and kind, acquisition cost per currency, and what needs attention soon."""
     today = today or date.today()
     assets = assets_visible_to(user)
@@ -192,17 +189,16 @@ def dashboard_summary(user: Any, *, today: date | None = None, warranty_days: in
         .exclude(status=AssetStatus.DISPOSED)
         .order_by("warranty_end")[:10]
     )
-    site_filter = _site_filter(user, "asset__site_id")
-    changes = StatusChange.objects.select_related("asset", "actor")
-    if site_filter is not None:
-        changes = changes.filter(site_filter)
+    # The same scope as the list (a status change shows its asset's tag and the reason), newest first by the
+    # date the change took effect, as the dashboard shows it; among changes on one day, the latest recorded.
+    changes = StatusChange.objects.filter(asset__in=assets.values("pk")).select_related("asset", "actor")
     return DashboardSummary(
         total_assets=sum(status_counts.values()),
         by_status=by_status,
         by_kind=by_kind,
         cost_by_currency=cost_by_currency,
         warranties_expiring=expiring,
-        recent_changes=list(changes.order_by("-changed_at", "-pk")[:8]),
+        recent_changes=list(changes.order_by("-effective_date", "-changed_at", "-pk")[:RECENT_CHANGES_SHOWN]),
     )
 
 

@@ -27,8 +27,9 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from ledgerline import events, roles
 from ledgerline.exceptions import ConflictError
 from ledgerline.money import Money, parse_amount
+from ledgerline.policy import Actor, user_or_none
 
-from . import access
+from . import permissions
 from .choices import (
     ALLOWED_TRANSITIONS,
     FINANCIAL_FIELDS,
@@ -55,6 +56,7 @@ from .models import (
     StatusChange,
     WarrantyAlert,
 )
+from .permissions import REGISTER
 
 # --------------------------------------------------------------------------------------------------
 # Assets
@@ -92,14 +94,14 @@ _BLANK_STRING_FIELDS = {
 }
 
 
-def _refuse_unknown_or_forbidden(actor: Any, current: Asset | None, data: Mapping[str, Any], site_ids: set) -> None:
+def _refuse_unknown_or_forbidden(actor: Actor, current: Asset | None, data: Mapping[str, Any], site_ids: set) -> None:
     """A field the actor may not write is refused when its value would change (no mass assignment)."""
-    unknown = set(data) - set(access.ASSET_WRITABLE_FIELDS)
+    unknown = set(data) - set(permissions.ASSET_WRITABLE_FIELDS)
     if unknown:
         raise ValidationError({name: "This field cannot be set here." for name in sorted(unknown)})
-    allowed = set(access.ASSET_WRITABLE_FIELDS)
+    allowed = set(permissions.ASSET_WRITABLE_FIELDS)
     for site_id in site_ids:
-        allowed &= access.writable_asset_fields(actor, site_id)
+        allowed &= REGISTER.writable_fields(actor, site_id)
     errors: dict[str, str] = {}
     for name, value in data.items():
         if name in allowed:
@@ -127,7 +129,7 @@ def _same(old: Any, new: Any) -> bool:
     return old == new or (old in (None, "") and new in (None, ""))
 
 
-def asset_prepare(*, actor: Any, data: Mapping[str, Any], asset: Asset | None = None) -> Asset:
+def asset_prepare(*, actor: Actor, data: Mapping[str, Any], asset: Asset | None = None) -> Asset:
     """Check and apply `data` to a new or existing asset without saving it.
 
     Shared by the single-asset services and the CSV import so that both enforce the same rules.
@@ -141,16 +143,14 @@ def asset_prepare(*, actor: Any, data: Mapping[str, Any], asset: Asset | None = 
     target_site_id = getattr(target_site, "pk", None)
     site_ids = {target_site_id} | ({asset.site_id} if asset is not None else set())
     if asset is None:
-        access.require(access.can_write_register(actor, target_site_id), "You may not add assets at this site.")
+        REGISTER.require(actor, "write", target_site_id, "You may not add assets at this site.")
     else:
-        access.require(
-            any(access.writable_asset_fields(actor, sid) for sid in site_ids), "You may not change this asset."
+        permissions.require(
+            any(REGISTER.writable_fields(actor, sid) for sid in site_ids), "You may not change this asset."
         )
         if target_site_id != asset.site_id:
-            access.require(
-                access.can_write_register(actor, asset.site_id) and access.can_write_register(actor, target_site_id),
-                "You may only move assets between sites you manage.",
-            )
+            for site_id in (asset.site_id, target_site_id):
+                REGISTER.require(actor, "write", site_id, "You may only move assets between sites you manage.")
     _refuse_unknown_or_forbidden(actor, asset, data, site_ids)
     if asset is not None:
         # Asked here so that every caller (admin form, CSV import, API) hears a refusal before anything is saved.
@@ -189,9 +189,9 @@ def asset_prepare(*, actor: Any, data: Mapping[str, Any], asset: Asset | None = 
     return instance
 
 
-def _save_asset(asset: Asset, actor: Any, reason: str = "") -> None:
+def _save_asset(asset: Asset, actor: Actor, reason: str = "") -> None:
     asset.updated_at = timezone.now()
-    asset._history_user = actor if getattr(actor, "pk", None) else None  # type: ignore[attr-defined]
+    asset._history_user = user_or_none(actor)  # type: ignore[attr-defined]
     if reason:
         asset._change_reason = reason  # type: ignore[attr-defined]
     try:
@@ -203,11 +203,11 @@ def _save_asset(asset: Asset, actor: Any, reason: str = "") -> None:
         raise ValidationError(f"The database refused this asset: {exc}") from None
 
 
-def asset_create(*, actor: Any, data: Mapping[str, Any]) -> Asset:
+def asset_create(*, actor: Actor, data: Mapping[str, Any]) -> Asset:
     """Register a new asset (status planned unless given), inheriting its category's defaults."""
     with transaction.atomic():
         asset = asset_prepare(actor=actor, data=data)
-        asset.created_by = actor if getattr(actor, "pk", None) else None
+        asset.created_by = user_or_none(actor)
         asset.version = 1
         _save_asset(asset, actor, "Registered")
         events.announce(AssetCreated(actor=actor, asset=asset))
@@ -221,13 +221,15 @@ def _locked(asset: Asset, expected_version: int | None) -> Asset:
     return fresh
 
 
-def asset_update(*, actor: Any, asset: Asset, data: Mapping[str, Any], expected_version: int | None) -> Asset:
+def asset_update(*, actor: Actor, asset: Asset, data: Mapping[str, Any], expected_version: int | None) -> Asset:
     """Change an asset's data. `expected_version` is the version the actor saw; a stale one is refused."""
     data = _normalise(data)  # so that "veh-1" for "VEH-1" is no change (no new version, no history record)
     with transaction.atomic():
         fresh = _locked(asset, expected_version)
         changed = {
-            k: v for k, v in data.items() if k not in access.ASSET_WRITABLE_FIELDS or not _same(getattr(fresh, k), v)
+            k: v
+            for k, v in data.items()
+            if k not in permissions.ASSET_WRITABLE_FIELDS or not _same(getattr(fresh, k), v)
         }
         _propose_change(actor, fresh, changed)
         fresh = asset_prepare(actor=actor, data=changed, asset=fresh)
@@ -242,7 +244,7 @@ def asset_update(*, actor: Any, asset: Asset, data: Mapping[str, Any], expected_
 BASIS_FIELDS = ("useful_life_months", "salvage_value")
 
 
-def _announce_basis_change(actor: Any, asset: Asset, changed: Mapping[str, Any]) -> None:
+def _announce_basis_change(actor: Actor, asset: Asset, changed: Mapping[str, Any]) -> None:
     if set(BASIS_FIELDS) & set(changed):
         events.announce(
             DepreciationBasisChanged(
@@ -254,7 +256,7 @@ def _announce_basis_change(actor: Any, asset: Asset, changed: Mapping[str, Any])
         )
 
 
-def _propose_change(actor: Any, asset: Asset, changed: Mapping[str, Any]) -> None:
+def _propose_change(actor: Actor, asset: Asset, changed: Mapping[str, Any]) -> None:
     """Ask the apps that depend on the asset's data whether this change may happen (they raise if not)."""
     if changed:
         events.announce(AssetChangeProposed(actor=actor, asset=asset, changes=dict(changed)))
@@ -262,7 +264,7 @@ def _propose_change(actor: Any, asset: Asset, changed: Mapping[str, Any]) -> Non
 
 def asset_transition(
     *,
-    actor: Any,
+    actor: Actor,
     asset: Asset,
     to_status: str,
     reason: str,
@@ -270,7 +272,7 @@ def asset_transition(
     expected_version: int | None = None,
 ) -> Asset:
     """Move an asset along its lifecycle, recording who, when and why. Disposal has its own service."""
-    access.require(access.can_write_register(actor, asset.site_id), "You may not change the status of this asset.")
+    REGISTER.require(actor, "write", asset.site_id, "You may not change the status of this asset.")
     if to_status == AssetStatus.DISPOSED:
         raise ValidationError({"to_status": "Record a disposal (date, method and proceeds) to dispose of an asset."})
     with transaction.atomic():
@@ -307,7 +309,7 @@ def _check_transition(asset: Asset, to_status: str, reason: str, effective_date:
     return effective_date
 
 
-def _record_transition(asset: Asset, actor: Any, to_status: str, reason: str, effective_date: date) -> None:
+def _record_transition(asset: Asset, actor: Actor, to_status: str, reason: str, effective_date: date) -> None:
     from_status = asset.status
     StatusChange.objects.create(
         asset=asset,
@@ -315,7 +317,7 @@ def _record_transition(asset: Asset, actor: Any, to_status: str, reason: str, ef
         to_status=to_status,
         effective_date=effective_date,
         reason=reason.strip(),
-        actor=actor if getattr(actor, "pk", None) else None,
+        actor=user_or_none(actor),
     )
     asset.status = to_status
     asset.version += 1
@@ -334,7 +336,7 @@ def _record_transition(asset: Asset, actor: Any, to_status: str, reason: str, ef
 
 def asset_dispose(
     *,
-    actor: Any,
+    actor: Actor,
     asset: Asset,
     disposal_date: date,
     method: str,
@@ -343,7 +345,7 @@ def asset_dispose(
     expected_version: int | None = None,
 ) -> Disposal:
     """Dispose of an out-of-service asset: date, method and proceeds are recorded; the asset becomes read-only."""
-    access.require(access.can_dispose(actor, asset.site_id), "You may not dispose of this asset.")
+    REGISTER.require(actor, "dispose", asset.site_id, "You may not dispose of this asset.")
     errors: dict[str, str] = {}
     if method not in DisposalMethod.values:
         errors["method"] = f"Choose one of: {', '.join(DisposalMethod.values)}."
@@ -370,7 +372,7 @@ def asset_dispose(
             proceeds=amount,
             currency=fresh.currency,
             reason=reason.strip(),
-            recorded_by=actor if getattr(actor, "pk", None) else None,
+            recorded_by=user_or_none(actor),
         )
         _record_transition(fresh, actor, AssetStatus.DISPOSED, reason, disposal_date)
         events.announce(AssetDisposed(actor=actor, asset=fresh, disposal=disposal))
@@ -383,11 +385,11 @@ def asset_dispose(
 
 
 def meter_reading_record(
-    *, actor: Any, asset: Asset, reading_date: date, value: Decimal | str, note: str = ""
+    *, actor: Actor, asset: Asset, reading_date: date, value: Decimal | str, note: str = ""
 ) -> MeterReading:
     """Record a meter reading (odometer, hour meter). A reading lower than an earlier one, or higher than a
     later one, is refused: meters do not run backwards."""
-    access.require(access.can_record_readings(actor, asset.site_id), "You may not record readings for this asset.")
+    REGISTER.require(actor, "record_reading", asset.site_id, "You may not record readings for this asset.")
     if asset.is_disposed:
         raise ValidationError("A disposed asset is read-only.")
     try:
@@ -429,7 +431,7 @@ def meter_reading_record(
             reading_date=reading_date,
             value=amount,
             note=(note or "").strip()[:200],
-            recorded_by=actor if getattr(actor, "pk", None) else None,
+            recorded_by=user_or_none(actor),
         )
         events.announce(MeterReadingRecorded(actor=actor, asset=asset, reading=reading))
         return reading
@@ -494,10 +496,10 @@ def document_file_check(uploaded_file: UploadedFile, field: str = "file") -> tup
 
 
 def asset_document_add(
-    *, actor: Any, asset: Asset, uploaded_file: UploadedFile, title: str = "", kind: str | None = None
+    *, actor: Actor, asset: Asset, uploaded_file: UploadedFile, title: str = "", kind: str | None = None
 ) -> AssetDocument:
     """Attach a photo or document to an asset, after checking its size, type and content."""
-    access.require(access.can_write_register(actor, asset.site_id), "You may not add documents to this asset.")
+    REGISTER.require(actor, "write", asset.site_id, "You may not add documents to this asset.")
     if asset.is_disposed:
         raise ValidationError("A disposed asset is read-only.")
     name = uploaded_file.name or "upload"
@@ -513,7 +515,7 @@ def asset_document_add(
         original_name=name[:255],
         content_type=content_type,
         size_bytes=uploaded_file.size or 0,
-        uploaded_by=actor if getattr(actor, "pk", None) else None,
+        uploaded_by=user_or_none(actor),
     )
     document.file.save(name, uploaded_file, save=False)
     try:
@@ -526,9 +528,9 @@ def asset_document_add(
     return document
 
 
-def asset_document_delete(*, actor: Any, document: AssetDocument) -> None:
+def asset_document_delete(*, actor: Actor, document: AssetDocument) -> None:
     """Remove an attachment and its file."""
-    access.require(access.can_write_register(actor, document.asset.site_id), "You may not remove this document.")
+    REGISTER.require(actor, "write", document.asset.site_id, "You may not remove this document.")
     if document.asset.is_disposed:
         raise ValidationError("A disposed asset is read-only.")
     storage, path = document.file.storage, document.file.name
@@ -542,13 +544,6 @@ def asset_document_delete(*, actor: Any, document: AssetDocument) -> None:
 # --------------------------------------------------------------------------------------------------
 
 
-def _require_register_admin(actor: Any) -> None:
-    access.require(
-        bool(getattr(actor, "is_superuser", False)) or access.can_write_any_register(actor),
-        "You may not change sites, locations or categories.",
-    )
-
-
 def _apply_and_save(instance: Any, data: Mapping[str, Any]) -> Any:
     for name, value in data.items():
         setattr(instance, name, value)
@@ -557,9 +552,9 @@ def _apply_and_save(instance: Any, data: Mapping[str, Any]) -> Any:
     return instance
 
 
-def site_save(*, actor: Any, data: Mapping[str, Any], site: Site | None = None) -> Site:
+def site_save(*, actor: Actor, data: Mapping[str, Any], site: Site | None = None) -> Site:
     """Create or change a site (administrators only)."""
-    access.require(bool(getattr(actor, "is_superuser", False)), "Only administrators may change sites.")
+    REGISTER.require(actor, "save_site", None, "Only administrators may change sites.")
     members = data.get("members")
     values = {k: v for k, v in data.items() if k != "members"}
     with transaction.atomic():
@@ -569,22 +564,19 @@ def site_save(*, actor: Any, data: Mapping[str, Any], site: Site | None = None) 
     return site
 
 
-def location_save(*, actor: Any, data: Mapping[str, Any], location: Location | None = None) -> Location:
+def location_save(*, actor: Actor, data: Mapping[str, Any], location: Location | None = None) -> Location:
     """Create or change a location inside a site the actor manages."""
     site = data.get("site", location.site if location else None)
-    access.require(access.can_write_register(actor, getattr(site, "pk", None)), "You may not change this site.")
+    REGISTER.require(actor, "write", getattr(site, "pk", None), "You may not change this site.")
     if location is not None and location.site_id != getattr(site, "pk", None):
-        access.require(access.can_write_register(actor, location.site_id), "You may not change this site.")
+        REGISTER.require(actor, "write", location.site_id, "You may not change this site.")
     with transaction.atomic():
         return _apply_and_save(location or Location(), data)
 
 
-def category_save(*, actor: Any, data: Mapping[str, Any], category: Category | None = None) -> Category:
+def category_save(*, actor: Actor, data: Mapping[str, Any], category: Category | None = None) -> Category:
     """Create or change a category; its defaults apply to assets registered from now on."""
-    access.require(
-        bool(getattr(actor, "is_superuser", False)) or access.can_write_financials(actor),
-        "Only finance staff may change categories.",
-    )
+    REGISTER.require(actor, "save_category", None, "Only finance staff may change categories.")
     with transaction.atomic():
         return _apply_and_save(category or Category(), data)
 
@@ -633,7 +625,7 @@ class ImportReport:
         return text
 
 
-def assets_import_rows(*, actor: Any, rows: Iterable[tuple[int, Mapping[str, Any]]], dry_run: bool) -> ImportReport:
+def assets_import_rows(*, actor: Actor, rows: Iterable[tuple[int, Mapping[str, Any]]], dry_run: bool) -> ImportReport:
     """Import parsed rows `(line, data)`: create new tags, update known ones. All or nothing.
 
     Each row goes through `asset_prepare`, so the rules are the same as for one asset. Nothing is
@@ -681,7 +673,7 @@ def assets_import_rows(*, actor: Any, rows: Iterable[tuple[int, Mapping[str, Any
                     if not changed:
                         report.unchanged.append(tag)
                         continue
-                    before = {name: getattr(current, name) for name in access.ASSET_WRITABLE_FIELDS}
+                    before = {name: getattr(current, name) for name in permissions.ASSET_WRITABLE_FIELDS}
                     asset = asset_prepare(actor=actor, data=changed, asset=current)
                     if set(BASIS_FIELDS) & set(changed):
                         replans.append((asset, changed))
@@ -697,7 +689,7 @@ def assets_import_rows(*, actor: Any, rows: Iterable[tuple[int, Mapping[str, Any
                     ]
                 else:
                     asset = asset_prepare(actor=actor, data=data)
-                    asset.created_by = actor if getattr(actor, "pk", None) else None
+                    asset.created_by = user_or_none(actor)
                     asset.updated_at = timezone.now()
                     to_create.append(asset)
                     report.created.append(tag)
@@ -727,7 +719,7 @@ class _ImportRollback(Exception):
 
 
 def _import_write(
-    actor: Any,
+    actor: Actor,
     report: ImportReport,
     to_create: list[Asset],
     to_update: list[Asset],
@@ -736,7 +728,7 @@ def _import_write(
     replans: list[tuple[Asset, dict[str, Any]]],
 ) -> None:
     """Write an import's checked rows in bulk, with their history; re-plan depreciation where it changes."""
-    user = actor if getattr(actor, "pk", None) else None
+    user = user_or_none(actor)
     created = bulk_create_with_history(
         to_create, Asset, batch_size=1000, default_user=user, default_change_reason="CSV import"
     )
@@ -785,11 +777,13 @@ def _flatten(exc: ValidationError) -> list[str]:
 # --------------------------------------------------------------------------------------------------
 
 
-def warranty_alerts_send(*, as_of: date | None = None, days_ahead: int = 30) -> dict[str, int]:
+def warranty_alerts_send(*, actor: Actor, as_of: date | None = None, days_ahead: int = 30) -> dict[str, int]:
     """Tell each site's facility managers, once per warranty end date, which warranties end soon.
 
-    Idempotent: an alert row per (asset, warranty end) is written with the mail, so a rerun sends nothing new.
+    Run daily by beat as the system actor (or by an administrator). Idempotent: an alert row per (asset,
+    warranty end) is written with the mail, so a rerun sends nothing new.
     """
+    REGISTER.require(actor, "send_warranty_alerts", None, "Only the scheduler or an administrator sends alerts.")
     as_of = as_of or timezone.localdate()
     horizon = as_of + timedelta(days=days_ahead)
     due = (

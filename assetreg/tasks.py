@@ -4,6 +4,8 @@ from datetime import date
 
 from celery import shared_task
 
+from ledgerline.policy import SYSTEM
+
 from . import services
 
 
@@ -19,4 +21,6 @@ from . import services
 )
 def warranty_alerts_send_task(as_of: str | None = None, days_ahead: int = 30) -> dict[str, int]:
     """Daily: alert facility managers of warranties that end within `days_ahead` days (idempotent)."""
-    return services.warranty_alerts_send(as_of=date.fromisoformat(as_of) if as_of else None, days_ahead=days_ahead)
+    return services.warranty_alerts_send(
+        actor=SYSTEM, as_of=date.fromisoformat(as_of) if as_of else None, days_ahead=days_ahead
+    )

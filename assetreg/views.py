@@ -1,7 +1,8 @@
 """Web pages of the register for facility managers (and read-only for the other roles).
 
 Views are thin: reads go through `selectors` (always filtered to what the user may see, so another site's
-asset is a 404), writes through `services`, and `access` only decides which actions a page offers.
+asset is a 404), writes through `services`, and the register's policy (`permissions.REGISTER`) only decides
+which actions a page offers.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import (
@@ -35,11 +36,12 @@ from ledgerline.db import joins_as_written
 from ledgerline.exceptions import ConflictError
 from ledgerline.forms import add_service_errors
 
-from . import access, csv_io, labels, selectors, services
+from . import csv_io, labels, selectors, services
 from .choices import ALLOWED_TRANSITIONS, FINANCIAL_FIELDS, KIND_FIELDS, AssetStatus
 from .filtersets import AssetFilterSet
 from .forms import CONFLICT_MESSAGE, AssetForm, DisposeForm, DocumentForm, TransitionForm
 from .models import Asset
+from .permissions import REGISTER
 
 PAGE_SIZE = 50
 # Sort keys the asset list accepts (the column headers), mapped to database orderings.
@@ -157,7 +159,7 @@ def _asset_list(request: HttpRequest) -> HttpResponse:
         "q": request.GET.get("q", ""),
         "filtered": any(k in params for k in ("q", "kind", "status", "site", "category", "location")),
         "export_query": params.urlencode(),
-        "can_create": access.can_write_any_register(request.user),
+        "can_create": REGISTER.can(request.user, "write_anywhere"),
         "filter_errors": form.errors if filterset.is_bound and not form.is_valid() else None,
     }
     return render(request, "assetreg/asset_list.html", context)
@@ -222,11 +224,11 @@ def _asset_page(request: HttpRequest, asset: Asset, status: int = 200, **forms: 
     """Render the asset page; bound forms with errors can be passed in to show them in place."""
     user = request.user
     disposed = asset.is_disposed
-    may_register = access.can_write_register(user, asset.site_id) and not disposed
+    may_register = REGISTER.can(user, "write", asset.site_id) and not disposed
     targets = _transition_targets(asset)
     can_transition = may_register and bool(targets)
     can_dispose = (
-        not disposed and asset.status == AssetStatus.OUT_OF_SERVICE and access.can_dispose(user, asset.site_id)
+        not disposed and asset.status == AssetStatus.OUT_OF_SERVICE and REGISTER.can(user, "dispose", asset.site_id)
     )
     context = {
         "asset": asset,
@@ -239,7 +241,7 @@ def _asset_page(request: HttpRequest, asset: Asset, status: int = 200, **forms: 
         "status_changes": list(asset.status_changes.all()),
         "history": selectors.asset_history(asset),
         "disposal": getattr(asset, "disposal", None) if disposed else None,
-        "can_edit": not disposed and bool(access.writable_asset_fields(user, asset.site_id)),
+        "can_edit": not disposed and bool(REGISTER.writable_fields(user, asset.site_id)),
         "can_transition": can_transition,
         "can_dispose": can_dispose,
         "can_documents": may_register,
@@ -271,7 +273,7 @@ def asset_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def asset_create(request: HttpRequest) -> HttpResponse:
     """Register a new asset at one of the user's sites."""
-    access.require(access.can_write_any_register(request.user), "You may not add assets.")
+    REGISTER.require(request.user, "write_anywhere", None, "You may not add assets.")
     form = AssetForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -288,7 +290,8 @@ def asset_create(request: HttpRequest) -> HttpResponse:
 def asset_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Change an asset's data; a change made by someone else in the meantime is refused, not overwritten."""
     asset = selectors.asset_get_visible(request.user, pk)
-    access.require(bool(access.writable_asset_fields(request.user, asset.site_id)), "You may not change this asset.")
+    if not REGISTER.writable_fields(request.user, asset.site_id):
+        raise PermissionDenied("You may not change this asset.")
     if asset.is_disposed:
         messages.error(request, "A disposed asset is read-only.")
         return redirect(asset)
@@ -325,7 +328,7 @@ def asset_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def asset_transition(request: HttpRequest, pk: int) -> HttpResponse:
     """Change an asset's status along the lifecycle, with a reason and an effective date."""
     asset = selectors.asset_detail(request.user, pk)
-    access.require(access.can_write_register(request.user, asset.site_id), "You may not change this asset's status.")
+    REGISTER.require(request.user, "write", asset.site_id, "You may not change this asset's status.")
     form = TransitionForm(request.POST, targets=_transition_targets(asset))
     if form.is_valid():
         data = form.cleaned_data
@@ -353,7 +356,7 @@ def asset_transition(request: HttpRequest, pk: int) -> HttpResponse:
 def asset_dispose(request: HttpRequest, pk: int) -> HttpResponse:
     """Record the disposal of an out-of-service asset; it becomes read-only."""
     asset = selectors.asset_detail(request.user, pk)
-    access.require(access.can_dispose(request.user, asset.site_id), "You may not dispose of this asset.")
+    REGISTER.require(request.user, "dispose", asset.site_id, "You may not dispose of this asset.")
     form = DisposeForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -387,7 +390,7 @@ def asset_dispose(request: HttpRequest, pk: int) -> HttpResponse:
 def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
     """Attach a photo or document to an asset."""
     asset = selectors.asset_detail(request.user, pk)
-    access.require(access.can_write_register(request.user, asset.site_id), "You may not add documents here.")
+    REGISTER.require(request.user, "write", asset.site_id, "You may not add documents here.")
     form = DocumentForm(request.POST, request.FILES)
     if form.is_valid():
         try:

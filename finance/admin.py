@@ -24,57 +24,46 @@ from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 
-from assetreg import access
-from assetreg import selectors as register_selectors
 from assetreg import services as register_services
 from assetreg.choices import DepreciationMethod
 from assetreg.forms import DisposeForm
 from assetreg.models import Asset
-from ledgerline import roles
 from ledgerline.exceptions import ConflictError
 from ledgerline.forms import add_service_errors
 from ledgerline.money import Money
+from ledgerline.policy import Actor, PolicyAdminMixin
 
 from . import schedule, selectors, services
 from .choices import EntryKind, RunStatus
 from .forms import VALUE_EVENTS, AssetTagForm, CorrectionForm, PostPeriodForm, ValueEvent, ValueEventForm
 from .models import DepreciationPlan, DepreciationRun, RunFailure, ValueEntry
+from .permissions import FINANCE
 
 SERVICE_FORM_TEMPLATE = "admin/finance/service_form.html"
 FAILURES_SHOWN_INLINE = 200
 PERIOD_FILTER_MONTHS = 24
 
 # --------------------------------------------------------------------------------------------------
-# Who may do what: finance (and auditors, read-only) by role, so no model permissions are needed
+# Who may do what: finance's policy (`permissions.FINANCE`) opens the screens, as in the register's admin
 # --------------------------------------------------------------------------------------------------
 
 
-def reads_finance(user: Any) -> bool:
-    """Finance staff, auditors and administrators read runs, the ledger and plans in the admin."""
-    return bool(getattr(user, "is_active", False) and getattr(user, "is_staff", False)) and roles.sees_all_sites(user)
-
-
-def writes_finance(user: Any) -> bool:
+def writes_finance(user: Actor) -> bool:
     """Finance staff and administrators post months and change values (the services check it again)."""
-    return bool(getattr(user, "is_staff", False)) and access.can_write_financials(user)
+    return FINANCE.can(user, "change_values")
 
 
 def require_finance_writer(request: HttpRequest) -> None:
     """403 for anyone but finance staff (a facility manager with admin access included)."""
-    if not writes_finance(request.user):
-        raise PermissionDenied("Only finance staff may do this.")
+    FINANCE.require(request.user, "change_values", None, "Only finance staff may do this.")
 
 
-class FinanceReadOnlyMixin:
+class FinanceReadOnlyMixin(PolicyAdminMixin):
     """Records only services write: finance and auditors view them; nobody adds, changes or deletes by hand."""
 
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return reads_finance(request.user) or super().has_module_permission(request)  # type: ignore[misc]
+    policy = FINANCE
 
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return reads_finance(request.user) or super().has_view_permission(request, obj)  # type: ignore[misc]
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -85,11 +74,8 @@ class FinanceReadOnlyMixin:
 
 
 def scoped_to_visible_assets(request: HttpRequest, queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
-    """Rows of assets the user may see (everything for finance and auditors; a site's assets for anyone else
-    an administrator has given the model permission to)."""
-    if roles.sees_all_sites(request.user):
-        return queryset
-    return queryset.filter(asset__in=register_selectors.assets_visible_to(request.user).values("pk"))
+    """Rows of assets the user may see (everything for finance and auditors)."""
+    return FINANCE.scope_to_visible_assets(request.user, queryset)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -201,7 +187,7 @@ class FailuresFormSet(BaseInlineFormSet):
         return self._shown
 
 
-class RunFailureInline(admin.TabularInline):
+class RunFailureInline(FinanceReadOnlyMixin, admin.TabularInline):
     """The assets a run could not value, and why."""
 
     model = RunFailure
@@ -212,18 +198,6 @@ class RunFailureInline(admin.TabularInline):
     can_delete = False
     verbose_name = "asset that could not be valued"
     verbose_name_plural = "assets that could not be valued"
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return reads_finance(request.user) or super().has_view_permission(request, obj)
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     @admin.display(description="Asset")
     def asset_link(self, obj: RunFailure) -> str:
@@ -843,3 +817,22 @@ class DepreciationPlanAdmin(FinanceReadOnlyMixin, admin.ModelAdmin):
             "<tbody>{}</tbody></table>",
             body,
         )
+
+
+# --------------------------------------------------------------------------------------------------
+# The periodic jobs (django-celery-beat's admin), opened by finance's policy like every other screen
+# --------------------------------------------------------------------------------------------------
+
+
+def _open_periodic_jobs_by_policy() -> None:
+    """Register django-celery-beat's admins again with finance's policy deciding who opens them (finance sees
+    the monthly posting job and switches it on or off; schedules are defined in code)."""
+    for model, model_admin in list(admin.site._registry.items()):
+        if model._meta.app_label != "django_celery_beat" or isinstance(model_admin, PolicyAdminMixin):
+            continue
+        base = type(model_admin)
+        admin.site.unregister(model)
+        admin.site.register(model, type(base.__name__, (PolicyAdminMixin, base), {"policy": FINANCE}))
+
+
+_open_periodic_jobs_by_policy()

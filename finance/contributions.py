@@ -15,12 +15,12 @@ from django.utils import timezone
 
 from assetreg import selectors as register_selectors
 from assetreg.models import Asset
-from ledgerline import contributions, roles
+from ledgerline import contributions
 from ledgerline.contributions import AssetColumn, AssetExportColumn, AssetPanel, DashboardCard, DemoStep, NavEntry
 
 from . import selectors
 from .demo import seed_valuation
-from .views import asset_value_context
+from .views import asset_value_context, can_view_runs
 
 
 def _book_values(assets: Sequence[Asset], as_of: date) -> dict[int, Any]:
@@ -62,7 +62,7 @@ def register() -> None:
             key="finance.runs",
             label="Valuation runs",
             url_name="finance:run_list",
-            visible=roles.can_view_valuations,
+            visible=can_view_runs,
             active_prefixes=("finance:run_",),
             order=40,
         )

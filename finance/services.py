@@ -23,32 +23,36 @@ from django.db import transaction
 from django.db.models import F, Max, Min, Q, Sum
 from django.utils import timezone
 
-from assetreg import access
 from assetreg import selectors as register_selectors
 from assetreg import services as register_services
 from assetreg.choices import DepreciationMethod
 from assetreg.models import Asset, Disposal
 from ledgerline import roles
 from ledgerline.money import Money, parse_amount
+from ledgerline.policy import Actor, is_system, user_or_none
 
 from . import plans as plan_math
 from . import posting, schedule, selectors
 from .choices import FINISHED_STATUSES, EntryKind, RunStatus
 from .models import DepreciationPlan, DepreciationRun, RunFailure, ValueEntry
+from .permissions import FINANCE
 
 logger = logging.getLogger(__name__)
 
 CHUNK_SIZE = 50_000  # assets per chunk task (an id range)
 STALE_RUN_AFTER = timedelta(minutes=15)
 PLAN_BATCH = 2000
+RUN_TRIGGER_SCHEDULE = "schedule"  # what DepreciationRun.trigger records for a run the system actor started
+PERSON_TRIGGERS = frozenset({"manual", "api"})
 
 
-def _actor_id(actor: Any) -> int | None:
-    return actor.pk if getattr(actor, "pk", None) else None
+def _actor_id(actor: Actor) -> int | None:
+    user = user_or_none(actor)
+    return user.pk if user is not None else None
 
 
-def _require_finance(actor: Any) -> None:
-    access.require(access.can_write_financials(actor), "Only finance staff may do this.")
+def _require_finance(actor: Actor) -> None:
+    FINANCE.require(actor, "change_values", None, "Only finance staff may do this.")
 
 
 def _first_of_month(day: date) -> date:
@@ -141,12 +145,18 @@ def _check_period(period: date) -> date:
 
 
 def depreciation_run_start(
-    *, actor: Any, period: date, trigger: str = "manual", dispatch: bool = True, chunk_size: int = CHUNK_SIZE
+    *, actor: Actor, period: date, trigger: str = "manual", dispatch: bool = True, chunk_size: int = CHUNK_SIZE
 ) -> DepreciationRun:
     """Start the monthly posting run for `period`: the run is split into id-range chunks that a group of
-    Celery workers share. Rerunning a period posts only what is missing."""
-    if trigger != "schedule":
-        _require_finance(actor)
+    Celery workers share. Rerunning a period posts only what is missing.
+
+    Finance staff start runs by hand (`trigger` records where: "manual" for the web and admin, "api"); Celery
+    beat starts the monthly run as the system actor, which is recorded as "schedule"."""
+    FINANCE.require(actor, "post_month", None, "Only finance staff may post depreciation.")
+    if is_system(actor):
+        trigger = RUN_TRIGGER_SCHEDULE
+    elif trigger not in PERSON_TRIGGERS:
+        raise ValueError(f"A run started by a person is triggered from {sorted(PERSON_TRIGGERS)}, not {trigger!r}.")
     period = _check_period(period)
     with transaction.atomic():
         active = (
@@ -167,7 +177,7 @@ def depreciation_run_start(
         ranges = _chunk_ranges(bounds["lo"], bounds["hi"], chunk_size)
         run = DepreciationRun.objects.create(
             period=period,
-            requested_by=actor if _actor_id(actor) else None,
+            requested_by=user_or_none(actor),
             trigger=trigger,
             total_assets=total,
             chunks_total=len(ranges),
@@ -400,7 +410,7 @@ def _entry(
     entry_date: date,
     amount: Decimal,
     carrying_after: Decimal,
-    actor: Any,
+    actor: Actor,
     reason: str,
     reserve_change: Decimal = Decimal(0),
     profit_or_loss: Decimal = Decimal(0),
@@ -419,7 +429,7 @@ def _entry(
         reserve_change=reserve_change,
         profit_or_loss=profit_or_loss,
         currency=asset.currency,
-        actor=actor if _actor_id(actor) else None,
+        actor=user_or_none(actor),
         reason=reason.strip(),
         appraiser=appraiser.strip(),
         details=details or {},
@@ -448,7 +458,7 @@ def _need_reason(reason: str) -> None:
 
 def asset_revalue(
     *,
-    actor: Any,
+    actor: Actor,
     asset: Asset,
     entry_date: date,
     fair_value: Any,
@@ -500,7 +510,7 @@ def asset_revalue(
     return entry
 
 
-def asset_impair(*, actor: Any, asset: Asset, entry_date: date, recoverable_amount: Any, reason: str) -> ValueEntry:
+def asset_impair(*, actor: Actor, asset: Asset, entry_date: date, recoverable_amount: Any, reason: str) -> ValueEntry:
     """Write an asset down to its recoverable amount. A revalued asset's reserve absorbs the loss first."""
     _require_finance(actor)
     recoverable = _money(recoverable_amount, "recoverable_amount")
@@ -533,7 +543,7 @@ def asset_impair(*, actor: Any, asset: Asset, entry_date: date, recoverable_amou
     return entry
 
 
-def asset_reverse_impairment(*, actor: Any, asset: Asset, entry_date: date, amount: Any, reason: str) -> ValueEntry:
+def asset_reverse_impairment(*, actor: Actor, asset: Asset, entry_date: date, amount: Any, reason: str) -> ValueEntry:
     """Reverse an earlier impairment, at most up to the carrying amount the asset would have had without it."""
     _require_finance(actor)
     reversal = _money(amount, "amount", positive=True)
@@ -596,7 +606,7 @@ def _reversed_to_profit(asset: Asset) -> Decimal:
 
 def asset_improve(
     *,
-    actor: Any,
+    actor: Actor,
     asset: Asset,
     entry_date: date,
     added_cost: Any,
@@ -632,7 +642,7 @@ def asset_improve(
 
 def plan_change(
     *,
-    actor: Any,
+    actor: Actor,
     asset: Asset,
     useful_life_months: int | None = None,
     salvage_value: Decimal | None = None,
@@ -680,7 +690,7 @@ def _service_start(asset: Asset, plan: DepreciationPlan) -> date:
     return (asset.in_service_date or plan.start_period).replace(day=1)
 
 
-def disposal_post(*, actor: Any, asset: Asset, disposal: Disposal) -> ValueEntry | None:
+def disposal_post(*, actor: Actor, asset: Asset, disposal: Disposal) -> ValueEntry | None:
     """Depreciate up to the disposal date, then record the disposal: gain or loss = proceeds - book value.
 
     Called by `finance.subscriptions` when the register announces `AssetDisposed`, inside the disposal's
@@ -770,7 +780,7 @@ def plan_for_disposal(asset: Asset) -> DepreciationPlan:
     return plan
 
 
-def value_entry_correct(*, actor: Any, entry: ValueEntry, correct_amount: Any, reason: str) -> ValueEntry:
+def value_entry_correct(*, actor: Actor, entry: ValueEntry, correct_amount: Any, reason: str) -> ValueEntry:
     """Correct a posted depreciation entry by appending a correction entry that names it; the asset's remaining
     schedule is re-planned from the corrected carrying amount."""
     _require_finance(actor)

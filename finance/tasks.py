@@ -5,6 +5,8 @@ from datetime import date
 from celery import shared_task
 from django.db import OperationalError
 
+from ledgerline.policy import SYSTEM
+
 from . import services
 
 
@@ -27,8 +29,7 @@ def depreciation_run_chunk_task(run_id: int, lo: int, hi: int) -> dict[str, int]
 def depreciation_run_monthly_task(period: str | None = None) -> dict[str, int]:
     """Scheduled by beat: start the posting run for the month that just ended (or `period`, YYYY-MM-DD)."""
     run = services.depreciation_run_start(
-        actor=None,
+        actor=SYSTEM,
         period=date.fromisoformat(period) if period else services.scheduled_period(),
-        trigger="schedule",
     )
     return {"run_id": run.pk, "chunks": run.chunks_total}

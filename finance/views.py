@@ -23,20 +23,20 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from assetreg import access
 from assetreg import selectors as register
 from assetreg.choices import DepreciationMethod
 from assetreg.models import Asset
 from assetreg.services import DOCUMENT_TYPES, IMAGE_EXTENSIONS
-from ledgerline import roles
 from ledgerline.forms import add_service_errors
 from ledgerline.money import Money
+from ledgerline.policy import Actor
 
 from . import charts, selectors, services
 from .api.serializers import DepreciationRunOutputSerializer
 from .choices import FINISHED_STATUSES, EntryKind
 from .forms import IMPAIR, IMPROVE, REVALUE, REVERSE_IMPAIRMENT, PostPeriodForm, ValueEvent
 from .models import DepreciationPlan, ValueEntry
+from .permissions import FINANCE
 from .plans import VALUED_STATUSES
 
 SCHEDULE_EXCERPT = 12  # posted months and planned months shown on the asset page
@@ -44,7 +44,9 @@ RUNS_PAGE_SIZE = 25
 FAILURES_PAGE_SIZE = 100
 
 
-can_view_runs = roles.can_view_valuations
+def can_view_runs(user: Actor | None) -> bool:
+    """For the navigation and the runs pages: finance staff and auditors (finance's policy)."""
+    return FINANCE.can(user, "view_valuations")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -107,7 +109,7 @@ def asset_value_context(user: Any, asset: Asset, *, today: date | None = None) -
     posted = [row for row in rows if row.posted]
     planned = [row for row in rows if not row.posted]
     excerpt = posted[-SCHEDULE_EXCERPT:] + planned[:SCHEDULE_EXCERPT]
-    may_value = access.can_write_financials(user) and asset.status in VALUED_STATUSES
+    may_value = FINANCE.can(user, "change_values") and asset.status in VALUED_STATUSES
     series = charts.book_value_series(rows, events)
     plan = DepreciationPlan.objects.filter(asset=asset).first()
     return {
@@ -186,7 +188,7 @@ def value_evidence(request: HttpRequest, pk: int, entry_pk: int) -> FileResponse
 def _value_action_page(request: HttpRequest, pk: int, action: ValueEvent) -> HttpResponse:
     """Show a value-event form and record the event through its service."""
     asset = register.asset_get_visible(request.user, pk)
-    access.require(access.can_write_financials(request.user), "Only finance staff may change an asset's value.")
+    FINANCE.require(request.user, "change_values", None, "Only finance staff may change an asset's value.")
     form = action.form_class(request.POST or None, request.FILES or None, currency=asset.currency)
     if request.method == "POST" and form.is_valid():
         try:
@@ -240,8 +242,8 @@ def asset_improve(request: HttpRequest, pk: int) -> HttpResponse:
 # --------------------------------------------------------------------------------------------------
 
 
-def _require_run_reader(user: Any) -> None:
-    access.require(can_view_runs(user), "Only finance staff and auditors see the valuation runs.")
+def _require_run_reader(user: Actor | None) -> None:
+    FINANCE.require(user, "view_valuations", None, "Only finance staff and auditors see the valuation runs.")
 
 
 @login_required
@@ -249,10 +251,10 @@ def _require_run_reader(user: Any) -> None:
 def run_list(request: HttpRequest) -> HttpResponse:
     """The posting runs, newest first; finance staff start a run for a month here."""
     _require_run_reader(request.user)
-    may_post = access.can_write_financials(request.user)
+    may_post = FINANCE.can(request.user, "post_month")
     form = None
     if request.method == "POST":
-        access.require(may_post, "Only finance staff may post depreciation.")
+        FINANCE.require(request.user, "post_month", None, "Only finance staff may post depreciation.")
         form = PostPeriodForm(request.POST)
         if form.is_valid():
             period = form.cleaned_data["period"]

@@ -6,7 +6,7 @@ asks this registry and renders what it gets, without knowing which app contribut
 contributions in its `AppConfig.ready()`:
 
     contributions.add_nav_entry(NavEntry(key="finance.runs", label="Valuation runs", url_name="finance:run_list",
-                                         visible=roles.can_view_valuations, active_prefixes=("finance:run_",)))
+                                         visible=can_view_runs, active_prefixes=("finance:run_",)))
     contributions.add_asset_panel(AssetPanel(key="finance.value", template="finance/_asset_value.html",
                                              context=value_panel_context))
 

@@ -27,9 +27,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from django.db import transaction
+
+if TYPE_CHECKING:
+    from .policy import Actor
 
 E = TypeVar("E", bound="Event")
 
@@ -38,7 +41,7 @@ E = TypeVar("E", bound="Event")
 class Event:
     """Something that happened (or, with `before_change`, is about to happen), and who did it."""
 
-    actor: Any
+    actor: Actor
     # True for a question asked before anything is written: it may be announced outside a transaction.
     before_change: ClassVar[bool] = False
 

@@ -4,12 +4,16 @@
 - Technician: reads assets at their sites.
 - Finance: reads everything, writes the financial fields, uses the admin.
 - Auditor: reads everything, writes nothing.
-Superusers can do everything.
+Superusers can do everything. What each role may see and do is written in each app's policy
+(`assetreg/permissions.py`, `finance/permissions.py`, built on `ledgerline.policy`); the groups only name roles.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
+
+if TYPE_CHECKING:
+    from .policy import Actor
 
 FACILITY_MANAGER = "Facility manager"
 TECHNICIAN = "Technician"
@@ -18,40 +22,41 @@ AUDITOR = "Auditor"
 ALL_ROLES = (FACILITY_MANAGER, TECHNICIAN, FINANCE, AUDITOR)
 
 
-def role_names(user: Any) -> set[str]:
+def role_names(user: Actor | None) -> set[str]:
     """The role names of a user, cached on the user object for the request."""
-    if not getattr(user, "is_authenticated", False):
+    if not getattr(user, "is_authenticated", False) or getattr(user, "is_system", False):
         return set()
-    cached = getattr(user, "_ledgerline_roles", None)
+    person = cast(Any, user)  # a signed-in user (not the system actor)
+    cached = getattr(person, "_ledgerline_roles", None)
     if cached is None:
-        cached = set(user.groups.values_list("name", flat=True))
-        user._ledgerline_roles = cached
+        cached = set(person.groups.values_list("name", flat=True))
+        person._ledgerline_roles = cached
     return cached
 
 
-def has_role(user: Any, role: str) -> bool:
+def has_role(user: Actor | None, role: str) -> bool:
     return role in role_names(user)
 
 
-def sees_all_sites(user: Any) -> bool:
+def sees_all_sites(user: Actor | None) -> bool:
     """Finance, auditors and superusers read the whole register."""
     return bool(getattr(user, "is_superuser", False)) or bool(role_names(user) & {FINANCE, AUDITOR})
 
 
-def is_finance(user: Any) -> bool:
+def is_finance(user: Actor | None) -> bool:
     return bool(getattr(user, "is_superuser", False)) or has_role(user, FINANCE)
 
 
-def can_view_valuations(user: Any) -> bool:
+def can_view_valuations(user: Actor | None) -> bool:
     """Finance staff, auditors and superusers see the valuation runs and the whole ledger."""
     return is_finance(user) or has_role(user, AUDITOR)
 
 
-def is_facility_manager(user: Any) -> bool:
+def is_facility_manager(user: Actor | None) -> bool:
     return has_role(user, FACILITY_MANAGER)
 
 
-def primary_role(user: Any) -> str:
+def primary_role(user: Actor | None) -> str:
     if getattr(user, "is_superuser", False):
         return "Administrator"
     for role in ALL_ROLES:
@@ -61,108 +66,29 @@ def primary_role(user: Any) -> str:
 
 
 def roles_context(request: Any) -> dict[str, Any]:
-    """Template context: what the current user may do, for showing or hiding actions."""
+    """Template context: the user's role and whether they read every site (from the policy)."""
+    from .policy import sees_all_sites as policy_sees_all_sites
+
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {
-        "user_role": primary_role(user),
-        "user_is_finance": is_finance(user),
-        "user_is_facility_manager": is_facility_manager(user) or user.is_superuser,
-    }
-
-
-# The admin (model) permissions of each role: app label -> model -> letters (v)iew, (c)hange, (a)dd, (d)elete.
-# Site scoping and field-level rules live in assetreg.access; these only open the admin screens a role needs.
-ROLE_PERMISSIONS: dict[str, dict[str, dict[str, str]]] = {
-    FACILITY_MANAGER: {
-        "assetreg": {
-            "asset": "vcad",
-            "site": "v",
-            "location": "vcad",
-            "category": "v",
-            "assetdocument": "vcad",
-            "statuschange": "v",
-            "disposal": "v",
-            "warrantyalert": "v",
-            "meterreading": "v",
-        },
-    },
-    TECHNICIAN: {
-        "assetreg": {
-            "asset": "v",
-            "site": "v",
-            "location": "v",
-            "category": "v",
-            "assetdocument": "v",
-            "meterreading": "v",
-        },
-    },
-    FINANCE: {
-        "assetreg": {
-            "asset": "vc",
-            "site": "v",
-            "location": "v",
-            "category": "vca",
-            "assetdocument": "v",
-            "statuschange": "v",
-            "disposal": "v",
-            "warrantyalert": "v",
-            "historicalasset": "v",
-            "meterreading": "v",
-        },
-        "django_celery_beat": {
-            "periodictask": "vc",
-            "crontabschedule": "v",
-            "intervalschedule": "v",
-            "solarschedule": "v",
-            "clockedschedule": "v",
-        },
-    },
-    AUDITOR: {
-        "assetreg": {
-            "asset": "v",
-            "site": "v",
-            "location": "v",
-            "category": "v",
-            "assetdocument": "v",
-            "statuschange": "v",
-            "disposal": "v",
-            "warrantyalert": "v",
-            "historicalasset": "v",
-            "meterreading": "v",
-        },
-    },
-}
-_ACTIONS = {"v": "view", "c": "change", "a": "add", "d": "delete"}
+    return {"user_role": primary_role(user), "user_sees_all_sites": policy_sees_all_sites(user)}
 
 
 def sync_role_groups(using: str = "default") -> list[str]:
-    """Create any missing role group with its permissions (an existing group, maybe edited in the admin, is
-    left as it is). Migrations create the groups; this restores them after a database flush. Returns the
-    names of the groups created."""
-    from django.contrib.auth.models import Group, Permission
-    from django.db.models import Q
+    """Create any missing role group. Groups carry no model permissions: what a role may do is each app's
+    policy (`<app>/permissions.py`). Migrations create the groups; this restores them after a database flush.
+    Returns the names of the groups created."""
+    from django.contrib.auth.models import Group
 
     created = []
-    for role, grants in ROLE_PERMISSIONS.items():
-        group, was_created = Group.objects.using(using).get_or_create(name=role)
-        if not was_created:
-            continue
-        created.append(role)
-        wanted = Q(pk__in=[])
-        for app_label, models in grants.items():
-            codenames = [f"{_ACTIONS[letter]}_{model}" for model, letters in models.items() for letter in letters]
-            wanted |= Q(content_type__app_label=app_label, codename__in=codenames)
-        group.permissions.set(Permission.objects.using(using).filter(wanted))
+    for role in ALL_ROLES:
+        _, was_created = Group.objects.using(using).get_or_create(name=role)
+        if was_created:
+            created.append(role)
     return created
 
 
 def sync_role_groups_after_migrate(sender: Any, app_config: Any = None, using: str = "default", **kwargs: Any) -> None:
-    """post_migrate receiver: permissions first (they are made per app by auth's own receiver), then groups."""
-    from django.apps import apps
-    from django.contrib.auth.management import create_permissions
-
-    for config in apps.get_app_configs():
-        create_permissions(config, verbosity=0, using=using)
+    """post_migrate receiver: make sure the role groups exist."""
     sync_role_groups(using)

@@ -1,50 +1,23 @@
-"""Create the four role groups with their admin (model) permissions.
+"""Create the four role groups.
 
-Site scoping and field-level rules live in `assetreg.access`; these permissions only open the admin
-screens each role needs.
+The groups only name roles: what each role may see and do is the apps' access policy
+(`assetreg/permissions.py`, `finance/permissions.py`), not Django model permissions. (This migration used to
+grant model permissions; `ledgerline` migration 0002 removes them from databases that have them.)
 """
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-ROLE_PERMISSIONS = {
-    "Facility manager": {
-        "assetreg": {"asset": "vcad", "site": "v", "location": "vcad", "category": "v", "assetdocument": "vcad",
-                     "statuschange": "v", "disposal": "v", "warrantyalert": "v"},
-    },
-    "Technician": {
-        "assetreg": {"asset": "v", "site": "v", "location": "v", "category": "v", "assetdocument": "v"},
-    },
-    "Finance": {
-        "assetreg": {"asset": "vc", "site": "v", "location": "v", "category": "vca", "assetdocument": "v",
-                     "statuschange": "v", "disposal": "v", "warrantyalert": "v", "historicalasset": "v"},
-    },
-    "Auditor": {
-        "assetreg": {"asset": "v", "site": "v", "location": "v", "category": "v", "assetdocument": "v",
-                     "statuschange": "v", "disposal": "v", "warrantyalert": "v", "historicalasset": "v"},
-    },
-}
-ACTIONS = {"v": "view", "c": "change", "a": "add", "d": "delete"}
+ROLES = ("Facility manager", "Technician", "Finance", "Auditor")
 
 
 def create_roles(apps, schema_editor):
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
     Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for role, grants in ROLE_PERMISSIONS.items():
-        group, _ = Group.objects.get_or_create(name=role)
-        codenames = [
-            f"{ACTIONS[letter]}_{model}" for app, models in grants.items() for model, letters in models.items()
-            for letter in letters
-        ]
-        group.permissions.set(Permission.objects.filter(content_type__app_label="assetreg", codename__in=codenames))
+    for role in ROLES:
+        Group.objects.get_or_create(name=role)
 
 
 def remove_roles(apps, schema_editor):
-    apps.get_model("auth", "Group").objects.filter(name__in=list(ROLE_PERMISSIONS)).delete()
+    apps.get_model("auth", "Group").objects.filter(name__in=ROLES).delete()
 
 
 class Migration(migrations.Migration):

@@ -24,15 +24,14 @@ from rest_framework.permissions import SAFE_METHODS
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from assetreg import access
 from assetreg import selectors as register
 from assetreg.filtersets import AssetFilterSet
 from assetreg.models import Asset
-from ledgerline import roles
 from ledgerline.api import HasRole, StableOrderingFilter, UserScopedFilterBackend
 
 from .. import selectors, services
 from ..models import DepreciationRun, ValueEntry
+from ..permissions import FINANCE
 from .serializers import (
     AssetBookValueOutputSerializer,
     BookValueOutputSerializer,
@@ -65,7 +64,7 @@ class FinanceWritesValues(HasRole):
 
     def has_object_permission(self, request: Request, view: Any, obj: Any) -> bool:
         self.message = FINANCE_ONLY_MESSAGE
-        return request.method in SAFE_METHODS or access.can_write_financials(request.user)
+        return request.method in SAFE_METHODS or FINANCE.can(request.user, "change_values")
 
 
 class ValuationRunAccess(HasRole):
@@ -77,8 +76,8 @@ class ValuationRunAccess(HasRole):
         self.message = RUNS_FORBIDDEN_MESSAGE
         user = request.user
         if request.method in SAFE_METHODS:
-            return roles.can_view_valuations(user)
-        return access.can_write_financials(user)
+            return FINANCE.can(user, "view_valuations")
+        return FINANCE.can(user, "post_month")
 
 
 class AssetValuationViewSet(viewsets.GenericViewSet):

@@ -5,10 +5,10 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
-from assetreg.access import ASSET_WRITABLE_FIELDS
 from assetreg.api.serializers import AssetCreateInputSerializer, asset_tag_from_code
 from assetreg.choices import AssetKind
 from assetreg.models import Asset, Disposal
+from assetreg.permissions import ASSET_WRITABLE_FIELDS
 from tests.dbstate import unchanged_database
 from tests.factories import CategoryFactory
 
