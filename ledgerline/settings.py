@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "assetreg",
     "maintenance",
     "finance",
+    "finance.holdings",
 ]
 
 MIDDLEWARE = [
