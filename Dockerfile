@@ -19,8 +19,9 @@ RUN groupadd --system --gid 10001 ledgerline \
 
 # Dependencies first, so that a code change does not reinstall them.
 COPY pyproject.toml ./
-RUN mkdir -p ledgerline assetreg maintenance finance \
+RUN mkdir -p ledgerline assetreg maintenance finance/holdings \
     && touch ledgerline/__init__.py assetreg/__init__.py maintenance/__init__.py finance/__init__.py \
+       finance/holdings/__init__.py \
     && pip install . \
     && pip uninstall -y ledgerline \
     && rm -rf ledgerline assetreg maintenance finance build *.egg-info
