@@ -10,16 +10,28 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from ledgerline.money import Money
 
-from . import ledger
+from . import ledger, permissions
 from .choices import TransactionKind
 from .models import FxRate, Instrument, Portfolio, PricePoint, Transaction
 
 ZERO = Decimal(0)
+
+
+# --------------------------------------------------------------------------------------------------
+# What an actor may see
+# --------------------------------------------------------------------------------------------------
+
+
+def portfolios_visible_to(actor: Any) -> QuerySet[Portfolio]:
+    """Every portfolio for finance staff, auditors and the system; none for anyone else."""
+    rows = Portfolio.objects.select_related("client").order_by("code")
+    return rows if permissions.can_read(actor) else rows.none()
 
 
 # --------------------------------------------------------------------------------------------------

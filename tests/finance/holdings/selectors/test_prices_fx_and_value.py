@@ -144,3 +144,21 @@ def test_reads_are_set_based(finance_user, portfolio, django_assert_max_num_quer
 
     assert value.holdings == Money(D("132.00"), "EUR")
     assert len(held) == 12
+
+
+def test_portfolios_are_visible_to_finance_and_auditors_only(world, portfolio):
+    from finance.holdings import permissions
+
+    seen = {
+        role: list(selectors.portfolios_visible_to(world.user(role)))
+        for role in ("finance", "auditor", "admin", "facility_manager", "technician")
+    }
+
+    assert seen == {
+        "finance": [portfolio],
+        "auditor": [portfolio],
+        "admin": [portfolio],
+        "facility_manager": [],
+        "technician": [],
+    }
+    assert list(selectors.portfolios_visible_to(permissions.SYSTEM)) == [portfolio]
