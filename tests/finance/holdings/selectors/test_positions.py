@@ -138,3 +138,28 @@ def test_a_position_sold_out_is_closed_with_its_gain(finance_user, client_, equi
     assert selectors.positions(portfolio, date(2024, 1, 4)) == []
     assert closed.realised_gain.amount == D("6.00")
     assert closed.cost_basis.amount == 0
+
+
+def test_securities_transferred_move_at_cost_without_a_gain_and_never_below_zero(finance_user, client_, equity):
+    from django.core.exceptions import ValidationError
+
+    portfolio = make_portfolio(client_, "TRF", allows_short=True)
+    record(finance_user, portfolio, "transfer_in", date(2024, 1, 2), instrument=equity, quantity="10", price="40")
+    record(finance_user, portfolio, "transfer_out", date(2024, 1, 3), instrument=equity, quantity="4")
+
+    position = _only(portfolio, date(2024, 1, 3))
+    with pytest.raises(ValidationError) as caught:
+        record(finance_user, portfolio, "transfer_out", date(2024, 1, 4), instrument=equity, quantity="7")
+
+    assert (position.quantity, position.cost_basis.amount, position.realised_gain.amount) == (6, D("240.00"), 0)
+    assert "quantity" in caught.value.message_dict
+    assert selectors.cash_balances(portfolio, date(2024, 1, 4)) == {}
+
+
+def test_interest_and_tax_move_cash_and_count_as_income_and_charges(finance_user, portfolio):
+    record(finance_user, portfolio, "interest", date(2024, 1, 31), amount="12.34", currency="EUR")
+    record(finance_user, portfolio, "tax", date(2024, 1, 31), amount="3.09", currency="EUR")
+
+    state = selectors.ledger_state(portfolio, date(2024, 1, 31))
+
+    assert (state.income["EUR"], state.fees["EUR"], state.cash["EUR"]) == (D("12.34"), D("3.09"), D("9.25"))
