@@ -1,49 +1,42 @@
-"""Who may do what in holdings.
-
-Finance staff (and superusers) write; finance staff and auditors read. Management commands run by an operator
-at the server act as `SYSTEM` (they have the database anyway). To be replaced by the shape of
-`ledgerline.policy` once that lands on main.
-"""
+"""Holdings' access policy: who sees portfolios, positions, prices and FX, who records transactions, prices and
+rates, and who imports files. Services and selectors ask `HOLDINGS`; management commands (and, later, the price
+provider task) act as `ledgerline.policy.SYSTEM`, which may read, record prices and rates, and import."""
 
 from __future__ import annotations
 
-from typing import Any, Final
-
-from django.core.exceptions import PermissionDenied
+from typing import ClassVar
 
 from ledgerline import roles
+from ledgerline.policy import Actor, Policy, is_person
 
 
-class CommandLineActor:
-    """An operator running a management command: may import, and is recorded as no user."""
-
-    pk: None = None
-    is_system: Final = True
-    is_authenticated: Final = True
-    is_active: Final = True
-    is_superuser: Final = False
-
-    def __str__(self) -> str:
-        return "system"
+def can_view_holdings(user: Actor | None) -> bool:
+    """Finance staff, auditors and superusers see every portfolio, position, price and rate."""
+    return is_person(user) and roles.can_view_valuations(user)
 
 
-SYSTEM: Final = CommandLineActor()
+def can_record(user: Actor | None) -> bool:
+    """Finance staff and superusers record transactions, prices and rates, and import them."""
+    return is_person(user) and roles.is_finance(user)
 
 
-def can_write(actor: Any) -> bool:
-    """Record transactions, prices and FX, import files."""
-    return isinstance(actor, CommandLineActor) or (bool(getattr(actor, "is_active", False)) and roles.is_finance(actor))
+class HoldingsPolicy(Policy):
+    """Holdings have no site: a portfolio is seen whole by who sees holdings at all. No admin screens yet."""
+
+    app_label = "holdings"
+    rules: ClassVar = {
+        "view_holdings": lambda user, site_id: can_view_holdings(user),
+        "record_transaction": lambda user, site_id: can_record(user),
+        "record_prices": lambda user, site_id: can_record(user),
+        "import": lambda user, site_id: can_record(user),
+    }
+    system_actions = frozenset({"view_holdings", "record_prices", "import"})
+    messages: ClassVar = {
+        "view_holdings": "Only finance staff and auditors see holdings.",
+        "record_transaction": "Only finance staff may record transactions.",
+        "record_prices": "Only finance staff may record prices and FX rates.",
+        "import": "Only finance staff may import holdings files.",
+    }
 
 
-def can_read(actor: Any) -> bool:
-    return can_write(actor) or (bool(getattr(actor, "is_active", False)) and roles.can_view_valuations(actor))
-
-
-def require_write(actor: Any) -> None:
-    if not can_write(actor):
-        raise PermissionDenied("Only finance staff may record holdings, prices and FX rates.")
-
-
-def user_or_none(actor: Any) -> Any:
-    """The user to record as the author of a row (None for the system)."""
-    return actor if getattr(actor, "pk", None) and not isinstance(actor, CommandLineActor) else None
+HOLDINGS: HoldingsPolicy = HoldingsPolicy()

@@ -16,9 +16,10 @@ from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from ledgerline.money import Money
 
-from . import ledger, permissions
+from . import ledger
 from .choices import TransactionKind
 from .models import FxRate, Instrument, Portfolio, PricePoint, Transaction
+from .permissions import HOLDINGS
 
 ZERO = Decimal(0)
 
@@ -31,7 +32,7 @@ ZERO = Decimal(0)
 def portfolios_visible_to(actor: Any) -> QuerySet[Portfolio]:
     """Every portfolio for finance staff, auditors and the system; none for anyone else."""
     rows = Portfolio.objects.select_related("client").order_by("code")
-    return rows if permissions.can_read(actor) else rows.none()
+    return rows if HOLDINGS.can(actor, "view_holdings") else rows.none()
 
 
 # --------------------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Every write of holdings: transactions and their corrections, prices, FX rates, and the CSV imports.
 
-Each service takes an explicit `actor` (finance staff, or `permissions.SYSTEM` for a management command), runs
+Each service takes an explicit `actor` and asks `permissions.HOLDINGS` (management commands act as
+`ledgerline.policy.SYSTEM`), runs
 in one database transaction, checks every input against its bound and writes append-only rows: nothing is
 edited in place. Refusals are ValidationErrors keyed by field; nothing is written then.
 """
@@ -19,10 +20,12 @@ from django.db.models import Q
 from django.utils import timezone
 
 from ledgerline.money import CURRENCY_MINOR_UNITS, Money
+from ledgerline.policy import user_or_none
 
-from . import ledger, permissions, selectors
+from . import ledger, selectors
 from .choices import NEEDS_INSTRUMENT, NO_INSTRUMENT, SETTLED_KINDS, TransactionKind
 from .models import FxRate, Instrument, Portfolio, PricePoint, Transaction
+from .permissions import HOLDINGS
 
 MIN_DATE = date(1900, 1, 1)
 MAX_AMOUNT = Decimal("1e15")  # below the 16 integer digits of a money column
@@ -333,7 +336,7 @@ def transaction_record(
     corrects: Transaction | None = None,
 ) -> Transaction:
     """Append one entry to a portfolio's ledger after checking it against the rules and the ledger itself."""
-    permissions.require_write(actor)
+    HOLDINGS.require(actor, "record_transaction")
     with transaction.atomic():
         locked = Portfolio.objects.select_for_update().get(pk=portfolio.pk)
         txn = _prepare(
@@ -355,7 +358,7 @@ def transaction_record(
         if errors:
             raise ValidationError(errors[0])
         txn.corrects = corrects
-        txn.recorded_by = permissions.user_or_none(actor)
+        txn.recorded_by = user_or_none(actor)
         txn.full_clean(exclude=["recorded_by"])
         txn.save()
     return txn
@@ -369,7 +372,7 @@ _PRICED_KINDS = frozenset(
 def transaction_correct(*, actor: Any, transaction_id: int, **changes: Any) -> Transaction:
     """Replace an entry by a new one naming it: the new entry takes the old one's fields, changed as given.
     Only the entry in force can be corrected (a corrected entry's correction is corrected instead)."""
-    permissions.require_write(actor)
+    HOLDINGS.require(actor, "record_transaction")
     allowed = {
         "kind",
         "trade_date",
@@ -462,7 +465,7 @@ def _supersede_prices(rows: list[PricePoint], actor: Any) -> tuple[list[PricePoi
             unchanged += 1
             continue
         row.supersedes = before
-        row.recorded_by = permissions.user_or_none(actor)
+        row.recorded_by = user_or_none(actor)
         to_write.append(row)
     return to_write, unchanged
 
@@ -483,7 +486,7 @@ def _supersede_rates(rows: list[FxRate], actor: Any) -> tuple[list[FxRate], int]
             unchanged += 1
             continue
         row.supersedes = before
-        row.recorded_by = permissions.user_or_none(actor)
+        row.recorded_by = user_or_none(actor)
         to_write.append(row)
     return to_write, unchanged
 
@@ -492,7 +495,7 @@ def price_record(
     *, actor: Any, instrument: Instrument, price_date: date | str, close: Any, source: str, currency: str = ""
 ) -> PricePoint:
     """Record a close; a different close for a day already priced supersedes it, the same close changes nothing."""
-    permissions.require_write(actor)
+    HOLDINGS.require(actor, "record_prices")
     errors = FieldErrors()
     row = _price_row(errors, instrument, price_date, close, currency, source)
     errors.raise_any()
@@ -506,7 +509,7 @@ def price_record(
 
 def fx_record(*, actor: Any, rate_date: date | str, base: str, quote: str, rate: Any, source: str) -> FxRate:
     """Record a rate; a different rate for a pair and day already known supersedes it."""
-    permissions.require_write(actor)
+    HOLDINGS.require(actor, "record_prices")
     errors = FieldErrors()
     row = _fx_row(errors, rate_date, base, quote, rate, source)
     errors.raise_any()
@@ -604,7 +607,7 @@ def prices_import(
     *, actor: Any, rows: Iterable[tuple[int, Mapping[str, str]]], dry_run: bool, source: str = "csv"
 ) -> ImportReport:
     """Import `date,instrument,close[,currency]` rows (line numbers from the file)."""
-    permissions.require_write(actor)
+    HOLDINGS.require(actor, "import")
     rows = list(rows)
     _check_size(rows)
     report = ImportReport(dry_run=dry_run, rows=len(rows))
@@ -643,7 +646,7 @@ def fx_import(
     *, actor: Any, rows: Iterable[tuple[int, Mapping[str, str]]], dry_run: bool, source: str = "csv"
 ) -> ImportReport:
     """Import `date,base,quote,rate` rows."""
-    permissions.require_write(actor)
+    HOLDINGS.require(actor, "import")
     rows = list(rows)
     _check_size(rows)
     report = ImportReport(dry_run=dry_run, rows=len(rows))
@@ -692,7 +695,7 @@ def transactions_import(
     a sale beyond what is held (unless short positions are allowed) is an error on its row. For an exchange,
     `instrument` is the currency bought, `price` the rate and `quantity` the amount bought (either may be empty).
     """
-    permissions.require_write(actor)
+    HOLDINGS.require(actor, "import")
     rows = list(rows)
     _check_size(rows)
     report = ImportReport(dry_run=dry_run, rows=len(rows))
@@ -747,7 +750,7 @@ def transactions_import(
             return report
         report.created = len(prepared)
         if not dry_run:
-            user = permissions.user_or_none(actor)
+            user = user_or_none(actor)
             for txn in prepared:
                 txn.recorded_by = user
             Transaction.objects.bulk_create(prepared, batch_size=IMPORT_BATCH)

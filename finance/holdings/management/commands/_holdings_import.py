@@ -11,8 +11,8 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from finance.holdings import permissions
 from finance.holdings.services import ImportReport
+from ledgerline.policy import SYSTEM
 
 
 class ImportCommand(BaseCommand):
@@ -29,7 +29,7 @@ class ImportCommand(BaseCommand):
 
     def actor(self, username: str | None) -> Any:
         if not username:
-            return permissions.SYSTEM
+            return SYSTEM
         model = get_user_model()
         user = model._default_manager.filter(**{model.USERNAME_FIELD: username}).first()
         if user is None or not user.is_active:

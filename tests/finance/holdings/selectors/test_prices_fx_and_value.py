@@ -147,7 +147,7 @@ def test_reads_are_set_based(finance_user, portfolio, django_assert_max_num_quer
 
 
 def test_portfolios_are_visible_to_finance_and_auditors_only(world, portfolio):
-    from finance.holdings import permissions
+    from ledgerline.policy import SYSTEM
 
     seen = {
         role: list(selectors.portfolios_visible_to(world.user(role)))
@@ -161,4 +161,4 @@ def test_portfolios_are_visible_to_finance_and_auditors_only(world, portfolio):
         "facility_manager": [],
         "technician": [],
     }
-    assert list(selectors.portfolios_visible_to(permissions.SYSTEM)) == [portfolio]
+    assert list(selectors.portfolios_visible_to(SYSTEM)) == [portfolio]
