@@ -824,6 +824,35 @@ class DepreciationPlanAdmin(FinanceReadOnlyMixin, admin.ModelAdmin):
 # --------------------------------------------------------------------------------------------------
 
 
+class OnlySwitchedByStaff:
+    """Finance may switch a periodic job on or off, nothing more: what a job runs, with which arguments and when
+    is defined in code (`ledgerline/periodic.py`) and runs as the system actor, so only a superuser may change
+    it or run it by hand from the admin."""
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        fields = super().get_readonly_fields(request, obj)  # type: ignore[misc]
+        if request.user.is_superuser:
+            return fields
+        model_fields = [f.name for f in self.model._meta.fields if f.name != "enabled"]  # type: ignore[attr-defined]
+        return list(dict.fromkeys([*fields, *model_fields]))
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        if request.user.is_superuser:
+            return super().get_fieldsets(request, obj)  # type: ignore[misc]
+        return [(None, {"fields": [f.name for f in self.model._meta.fields if f.editable]})]  # type: ignore[attr-defined]
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        if not request.user.is_superuser:
+            kwargs["form"] = forms.ModelForm  # not the library's form, whose task picker would set the task
+        return super().get_form(request, obj, change, **kwargs)  # type: ignore[misc]
+
+    def get_actions(self, request: HttpRequest) -> Any:
+        actions = super().get_actions(request)  # type: ignore[misc]
+        if not request.user.is_superuser:
+            actions = {name: a for name, a in actions.items() if name in ("enable_tasks", "disable_tasks")}
+        return actions
+
+
 def _open_periodic_jobs_by_policy() -> None:
     """Register django-celery-beat's admins again with finance's policy deciding who opens them (finance sees
     the monthly posting job and switches it on or off; schedules are defined in code)."""
@@ -832,7 +861,9 @@ def _open_periodic_jobs_by_policy() -> None:
             continue
         base = type(model_admin)
         admin.site.unregister(model)
-        admin.site.register(model, type(base.__name__, (PolicyAdminMixin, base), {"policy": FINANCE}))
+        admin.site.register(
+            model, type(base.__name__, (PolicyAdminMixin, OnlySwitchedByStaff, base), {"policy": FINANCE})
+        )
 
 
 _open_periodic_jobs_by_policy()

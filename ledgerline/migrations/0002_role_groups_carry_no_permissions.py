@@ -6,9 +6,16 @@ from django.db import migrations
 ROLES = ("Facility manager", "Technician", "Finance", "Auditor")
 
 
+# The apps whose grants older migrations gave the role groups; a permission of any other app (users, lockouts,
+# tokens) that an administrator gave a group by hand is kept.
+POLICY_APPS = ("assetreg", "finance", "django_celery_beat")
+
+
 def clear_grants(apps, schema_editor):
+    Permission = apps.get_model("auth", "Permission")
+    replaced = Permission.objects.filter(content_type__app_label__in=POLICY_APPS)
     for group in apps.get_model("auth", "Group").objects.filter(name__in=ROLES):
-        group.permissions.clear()
+        group.permissions.remove(*replaced.filter(group=group))
 
 
 class Migration(migrations.Migration):
