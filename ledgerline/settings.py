@@ -249,5 +249,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # A 403 or 404 is an answer, not a fault: the access log (runserver's, gunicorn's) has its line, and
+        # django.request would repeat it as a warning with a traceback. Server errors are still logged in full.
+        "django.request": {"level": "ERROR"},
+    },
 }
