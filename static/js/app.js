@@ -30,13 +30,6 @@
     });
   }
 
-  /* Filter selects on the asset list apply at once. */
-  function setupAutoFilter() {
-    document.querySelectorAll("form[data-autosubmit] select").forEach(function (select) {
-      select.addEventListener("change", function () { select.form.requestSubmit(); });
-    });
-  }
-
   /* "Print" buttons. */
   function setupPrint() {
     document.querySelectorAll("[data-print]").forEach(function (button) {
@@ -47,7 +40,6 @@
   document.addEventListener("DOMContentLoaded", function () {
     setupKindToggle();
     setupConfirm();
-    setupAutoFilter();
     setupPrint();
   });
 })();
