@@ -21,6 +21,29 @@
     apply();
   }
 
+  /* Asset form: offer only the locations of the chosen site and the categories of the chosen kind.
+     A select marked data-narrowed-by="site" follows select[name=site]; each option names its own site in
+     data-site. A choice that no longer fits is cleared. The server refuses a mismatch either way. */
+  function setupNarrowedSelects() {
+    document.querySelectorAll("select[data-narrowed-by]").forEach(function (select) {
+      var by = select.getAttribute("data-narrowed-by");
+      var source = select.form && select.form.querySelector("select[name=" + by + "]");
+      if (!source) { return; }
+      function apply() {
+        Array.prototype.forEach.call(select.options, function (option) {
+          var own = option.getAttribute("data-" + by);
+          var fits = own === null || !source.value || own === source.value;
+          option.hidden = !fits;
+          option.disabled = !fits;
+        });
+        var chosen = select.options[select.selectedIndex];
+        if (chosen && chosen.disabled) { select.value = ""; }
+      }
+      source.addEventListener("change", apply);
+      apply();
+    });
+  }
+
   /* Buttons with data-confirm ask before submitting (e.g. removing a document). */
   function setupConfirm() {
     document.addEventListener("submit", function (event) {
@@ -39,6 +62,7 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     setupKindToggle();
+    setupNarrowedSelects();
     setupConfirm();
     setupPrint();
   });

@@ -56,3 +56,12 @@ def require_chromium(monkeypatch) -> None:
         pytest.skip(f"{CHROMIUM} is not installed")
     # Playwright's sync API runs an event loop in this thread; Django's ORM calls in tests are still sync.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def log_in(page: Any, base_url: str, username: str) -> None:
+    """Sign in through the login page (every fixture user's password is PASSWORD)."""
+    page.goto(f"{base_url}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base_url}/")

@@ -253,3 +253,16 @@ def test_a_location_of_another_site_or_a_category_of_another_kind_is_a_field_err
     assert response.context["form"].errors["location"] == ["This location belongs to another site."]
     assert response.context["form"].errors["category"] == ["This category is for equipment assets."]
     assert not Asset.objects.filter(asset_tag="HQ-VAN-7").exists()
+
+
+def test_location_and_category_options_name_their_site_and_kind_for_the_narrowing_script(world, client_for):
+    world.facility_manager.assigned_sites.add(world.away)
+    yard = LocationFactory(site=world.away, code="YARD", name="Yard")
+    vans = CategoryFactory(name="Vans", kind=AssetKind.VEHICLE)
+
+    page = client_for("facility_manager").get(reverse("assetreg:asset_create")).text
+
+    assert f'<option value="{yard.pk}" data-site="{world.away.pk}">' in page
+    assert f'<option value="{vans.pk}" data-kind="vehicle">' in page
+    assert 'name="location" data-narrowed-by="site"' in page
+    assert 'name="category" data-narrowed-by="kind"' in page
