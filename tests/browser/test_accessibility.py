@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from assetreg.choices import AssetStatus, DepreciationMethod, LocationKind
 from finance import services as finance_services
-from tests.browser.conftest import log_in
+from tests.browsers import log_in
 from tests.factories import AssetFactory, LocationFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -3,7 +3,7 @@
 import pytest
 
 from assetreg.choices import AssetKind
-from tests.browser.conftest import log_in
+from tests.browsers import log_in
 from tests.factories import CategoryFactory, LocationFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -5,7 +5,7 @@ import os
 import pytest
 
 from assetreg.choices import AssetStatus
-from tests.browser.conftest import log_in
+from tests.browsers import log_in
 from tests.factories import AssetFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.db import connections
 
-from tests.browser.conftest import chromium_browser, require_chromium
+from tests.browsers import chromium_browser, require_chromium
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from assetreg.choices import AssetKind
-from tests.browser.conftest import PASSWORD
+from tests.browsers import PASSWORD
 from tests.factories import CategoryFactory, LocationFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -1,5 +1,7 @@
 """The browser tests' Chromium: the system's (`/usr/bin/chromium`), headless, kept off the network.
 
+The `browser` fixture is offered to the whole suite by `tests/conftest.py`; `log_in` signs a fixture user in.
+
 Playwright's sync API runs an event loop in the test's thread. While it runs, Django keeps database connections
 per async context rather than per thread, so ORM calls in a browser test open a connection of their own; the
 fixture closes it before Playwright stops, else PostgreSQL cannot drop the test database at the end.
