@@ -1,11 +1,21 @@
-# Ledgerline developer commands. Needs only Python 3.11 on the PATH (python3.11 or python3).
+# Ledgerline developer commands. Needs only Python 3.11, 3.12 or 3.13 on the PATH.
 #   make demo   set up .venv, migrate, seed demo data, run web + Celery worker + beat (Ctrl-C stops all)
 #   make test   set up .venv and run the whole test suite (DATABASE_URL / CELERY_BROKER_URL are passed through)
 #   make lint   ruff check, ruff format --check and mypy
+# PYTHON=/path/to/python3.x picks the interpreter; VENV=.venv-3.13 keeps a second virtualenv beside .venv.
 
 SHELL := /bin/bash
-PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3 2>/dev/null)
-VENV := .venv
+# The supported versions, oldest first; pyproject.toml's requires-python says the same.
+PY_SUPPORTED := 3.11, 3.12 or 3.13
+PY_IN_RANGE := import sys; sys.exit(0 if (3, 11) <= sys.version_info[:2] <= (3, 13) else 1)
+# The newest supported python3.x that runs (a pyenv shim for a version that is not selected does not), else
+# python3 if it is in range.
+PYTHON ?= $(shell for c in python3.13 python3.12 python3.11 python3; do \
+	p=$$(command -v $$c 2>/dev/null) && $$p -c '$(PY_IN_RANGE)' 2>/dev/null && { echo $$p; break; }; done)
+NO_PYTHON := Python $(PY_SUPPORTED) is needed: none of python3.13, python3.12, python3.11 or python3 on the PATH \
+is one of them. Install one, or set PYTHON=/path/to/python3.x.
+SET_PYTHON := Set PYTHON=/path/to/python3.x (3.11 to 3.13).
+VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8000
@@ -23,12 +33,12 @@ help:
 venv: $(STAMP)
 
 $(STAMP): pyproject.toml
-	@test -n "$(PYTHON)" || { echo "Python 3.11 is needed: put python3.11 (or python3) on the PATH." >&2; exit 1; }
-	@test -x $(BIN)/python || $(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else \
-		"Python 3.11 is needed; " + sys.executable + " is " + sys.version.split()[0] + ". Set PYTHON=/path/to/python3.11.")'
+	@test -n "$(PYTHON)" || { echo "$(NO_PYTHON)" >&2; exit 1; }
+	@test -x $(BIN)/python || $(PYTHON) -c '$(PY_IN_RANGE)' || { \
+		echo "Python $(PY_SUPPORTED) is needed; $(PYTHON) is $$($(PYTHON) -V 2>&1). $(SET_PYTHON)" >&2; exit 1; }
 	@test -x $(BIN)/python || { echo "Creating $(VENV) with $(PYTHON)"; $(PYTHON) -m venv $(VENV); }
-	@$(BIN)/python -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else \
-		"$(VENV) runs Python " + sys.version.split()[0] + "; remove it (rm -rf $(VENV)) and run make again.")'
+	@$(BIN)/python -c '$(PY_IN_RANGE)' || { echo "$(VENV) runs $$($(BIN)/python -V 2>&1), but Python \
+$(PY_SUPPORTED) is needed; remove it (rm -rf $(VENV)) and run make again." >&2; exit 1; }
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	@touch $@
 

@@ -7,15 +7,27 @@ from .choices import AssetKind, AssetStatus
 from .models import Asset, Category, Location, Site
 
 
+def _several(what: str, example: str) -> str:
+    return f"One {what} or several (repeat the parameter: `?{example}`); an asset matching any of them is listed."
+
+
 class AssetFilterSet(filters.FilterSet):
     """Search, kind, status, site, location, category, custodian and `updated_since` for delta sync."""
 
     q = filters.CharFilter(method="search", label="Search")
-    kind = filters.MultipleChoiceFilter(choices=AssetKind.choices)
-    status = filters.MultipleChoiceFilter(choices=AssetStatus.choices)
-    site = filters.ModelMultipleChoiceFilter(queryset=Site.objects.all())
+    kind = filters.MultipleChoiceFilter(
+        choices=AssetKind.choices, help_text=_several("kind", "kind=vehicle&kind=equipment")
+    )
+    status = filters.MultipleChoiceFilter(
+        choices=AssetStatus.choices, help_text=_several("status", "status=planned&status=in_service")
+    )
+    site = filters.ModelMultipleChoiceFilter(
+        queryset=Site.objects.all(), help_text=_several("site id", "site=1&site=2")
+    )
     location = filters.ModelChoiceFilter(queryset=Location.objects.all())
-    category = filters.ModelMultipleChoiceFilter(queryset=Category.objects.all())
+    category = filters.ModelMultipleChoiceFilter(
+        queryset=Category.objects.all(), help_text=_several("category id", "category=3&category=4")
+    )
     parent = filters.ModelChoiceFilter(queryset=Asset.objects.all())
     asset_tag = filters.CharFilter(field_name="asset_tag", lookup_expr="iexact")
     updated_since = filters.IsoDateTimeFilter(

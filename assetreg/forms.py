@@ -6,6 +6,7 @@ to the fields they name with `ledgerline.forms.add_service_errors`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -65,11 +66,39 @@ class AssetTagField(forms.ModelChoiceField):
         return super().prepare_value(value)
 
 
+class TaggedSelect(forms.Select):
+    """A select whose options carry one attribute of their object (`data-site="3"`), for the form's script.
+
+    The script narrows one select by another (locations by the chosen site, categories by the chosen kind);
+    the service still refuses a mismatch with a field error, so the page works without it.
+    """
+
+    def __init__(self, data_name: str, value_of: Callable[[Any], Any], attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs)
+        self.data_name = data_name
+        self.value_of = value_of
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):  # type: ignore[no-untyped-def]
+        option = super().create_option(name, value, label, selected, index, subindex=subindex, attrs=attrs)
+        instance = getattr(value, "instance", None)
+        if instance is not None:
+            option["attrs"][f"data-{self.data_name}"] = self.value_of(instance)
+        return option
+
+
 class LocationChoiceField(forms.ModelChoiceField):
     """A location shown with its site and path, e.g. `HQ · Main block › Floor 2 › Plant room`."""
 
+    widget = TaggedSelect("site", lambda location: location.site_id, attrs={"data-narrowed-by": "site"})
+
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.site.code} · {obj.path}"
+
+
+class CategoryChoiceField(forms.ModelChoiceField):
+    """A category whose options name their kind, so the form offers only the chosen kind's categories."""
+
+    widget = TaggedSelect("kind", lambda category: category.kind, attrs={"data-narrowed-by": "kind"})
 
 
 class UserChoiceField(forms.ModelChoiceField):
@@ -103,6 +132,7 @@ class AssetForm(forms.ModelForm):
         field_classes = {
             "parent": AssetTagField,
             "location": LocationChoiceField,
+            "category": CategoryChoiceField,
             "custodian": UserChoiceField,
         }
 

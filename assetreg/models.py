@@ -282,6 +282,12 @@ class Asset(models.Model):
                 name="asset_in_service_after_acquisition",
             ),
             models.CheckConstraint(
+                condition=Q(warranty_end__isnull=True)
+                | Q(acquisition_date__isnull=True)
+                | Q(warranty_end__gte=F("acquisition_date")),
+                name="asset_warranty_not_before_acquisition",
+            ),
+            models.CheckConstraint(
                 condition=Q(kind=AssetKind.VEHICLE) | (Q(vin="") & Q(plate="") & Q(odometer_unit="")),
                 name="asset_vehicle_fields_only_on_vehicles",
             ),
@@ -362,6 +368,8 @@ class Asset(models.Model):
             add("expected_units", "Units of production needs the total units the asset is expected to produce.")
         if self.acquisition_date and self.in_service_date and self.in_service_date < self.acquisition_date:
             add("in_service_date", "An asset cannot go into service before it was acquired.")
+        if self.acquisition_date and self.warranty_end and self.warranty_end < self.acquisition_date:
+            add("warranty_end", "A warranty cannot end before the asset was acquired.")
         if self.location_id and self.location and self.site_id and self.location.site_id != self.site_id:
             add("location", "This location belongs to another site.")
         if self.parent_id:

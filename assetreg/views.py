@@ -40,29 +40,13 @@ from . import csv_io, labels, selectors, services
 from .choices import ALLOWED_TRANSITIONS, FINANCIAL_FIELDS, KIND_FIELDS, AssetStatus
 from .filtersets import AssetFilterSet
 from .forms import CONFLICT_MESSAGE, AssetForm, DisposeForm, DocumentForm, TransitionForm
+from .list_columns import ListColumn, available_columns, chosen_columns
 from .models import Asset
 from .permissions import REGISTER
 
 PAGE_SIZE = 50
-# Sort keys the asset list accepts (the column headers), mapped to database orderings.
-SORT_KEYS: dict[str, tuple[str, ...]] = {
-    "tag": ("asset_tag",),
-    "name": ("name", "asset_tag"),
-    "kind": ("kind", "asset_tag"),
-    "status": ("status", "asset_tag"),
-    "site": ("site__name", "asset_tag"),
-    "acquired": ("acquisition_date", "asset_tag"),
-    "updated": ("updated_at", "asset_tag"),
-}
-LIST_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("tag", "Tag"),
-    ("name", "Name"),
-    ("kind", "Kind"),
-    ("status", "Status"),
-    ("site", "Site"),
-    ("acquired", "Acquired"),
-    ("updated", "Updated"),
-)
+# Multi-valued filters of the list, each shown as a group of check boxes.
+LIST_FILTERS = ("kind", "status", "site", "category")
 CSV_CHUNK = 500
 
 
@@ -100,26 +84,30 @@ def _filter_params(request: HttpRequest) -> QueryDict:
     return params
 
 
-def _sort_key(params: QueryDict) -> str:
+def _sort_key(params: QueryDict, columns: Iterable[ListColumn]) -> tuple[str, tuple[str, ...]]:
+    """The sort key the URL asks for (a sortable column's key, `-` for descending; else `tag`) and its ordering."""
+    orderings = {column.key: column.ordering for column in columns if column.sortable}
     sort = params.get("sort", "tag")
-    return sort if sort.lstrip("-") in SORT_KEYS else "tag"
+    if sort.lstrip("-") not in orderings:
+        sort = "tag"
+    ordering = orderings[sort.lstrip("-")]
+    if sort.startswith("-"):
+        ordering = tuple("-" + o for o in ordering)
+    return sort, ordering
 
 
 def _filtered_assets(request: HttpRequest) -> tuple[AssetFilterSet, Any, str]:
     """The visible assets narrowed by the list's filters and ordered by its sort key."""
     params = _filter_params(request)
     filterset = AssetFilterSet(params, queryset=selectors.assets_visible_to(request.user), user=request.user)
-    sort = _sort_key(params)
-    ordering = SORT_KEYS[sort.lstrip("-")]
-    if sort.startswith("-"):
-        ordering = tuple("-" + o for o in ordering)
+    sort, ordering = _sort_key(params, available_columns())
     return filterset, filterset.qs.order_by(*ordering), sort
 
 
 @login_required
 @require_GET
 def asset_list(request: HttpRequest) -> HttpResponse:
-    """Search, filter, sort and page through the assets the user may see."""
+    """Search, filter, sort and page through the assets the user may see, in the columns the user chose."""
     with joins_as_written():
         return _asset_list(request)
 
@@ -133,32 +121,45 @@ def _asset_list(request: HttpRequest) -> HttpResponse:
     cells = contributions.list_cells(request.user, contributed_columns, page.object_list)
     for asset in page.object_list:
         asset.contributed_cells = cells[asset.pk]  # type: ignore[attr-defined]
-    columns = []
-    for key, label in LIST_COLUMNS:
-        active = sort.lstrip("-") == key
+    available = available_columns()
+    shown = chosen_columns(request.GET.getlist("col"), available)
+    headers = []
+    for column in shown:
+        active = sort.lstrip("-") == column.key
         descending = active and sort.startswith("-")
-        columns.append(
+        headers.append(
             {
-                "key": key,
-                "label": label,
+                "column": column,
                 "active": active,
                 "descending": descending,
-                "next": f"-{key}" if active and not descending else key,
+                "next": f"-{column.key}" if active and not descending else column.key,
             }
         )
     params = _filter_params(request)
     params.pop("page", None)
     form = filterset.form
+    filters = [
+        {
+            "name": name,
+            "label": form[name].label,
+            "choices": [(str(value), label) for value, label in form.fields[name].choices if str(value)],
+            "selected": params.getlist(name),
+        }
+        for name in LIST_FILTERS
+    ]
+    export = params.copy()
+    export.pop("col", None)
     context = {
         "page": page,
         "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
-        "columns": columns,
+        "headers": headers,
+        "columns": shown,
+        "column_choices": [(column, column in shown) for column in available],
         "contributed_columns": contributed_columns,
-        "filter_form": form,
-        "selected": {name: request.GET.getlist(name) for name in ("kind", "status", "site", "category")},
+        "filters": filters,
         "q": request.GET.get("q", ""),
-        "filtered": any(k in params for k in ("q", "kind", "status", "site", "category", "location")),
-        "export_query": params.urlencode(),
+        "filtered": any(k in params for k in ("q", *LIST_FILTERS, "location")),
+        "export_query": export.urlencode(),
         "can_create": REGISTER.can(request.user, "write_anywhere"),
         "filter_errors": form.errors if filterset.is_bound and not form.is_valid() else None,
     }

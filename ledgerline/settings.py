@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "knox",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI and Redoc as local static files: the docs load no third-party host
     "django_celery_beat",
     "simple_history",
     "axes",
@@ -197,6 +198,12 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # /api/docs/ and /api/redoc/ are served from the app's own static files (drf-spectacular-sidecar), never a
+    # CDN, and Swagger UI does not send the schema to the online validator.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",  # tags and operation ids from the resource: assets, sites, auth
     # One named enum per choice set, shared by every field that uses it.
     "ENUM_NAME_OVERRIDES": {
@@ -243,5 +250,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # A 403 or 404 is an answer, not a fault: the access log (runserver's, gunicorn's) has its line, and
+        # django.request would repeat it as a warning with a traceback. Server errors are still logged in full.
+        "django.request": {"level": "ERROR"},
+    },
 }

@@ -9,11 +9,15 @@ BIN=.venv/bin
 PORT="${PORT:-8000}"
 export LEDGERLINE_VAR_DIR="${LEDGERLINE_VAR_DIR:-$PWD/var}"
 export SITE_URL="${SITE_URL:-http://127.0.0.1:$PORT}"
+# The demo shows the product as users see it: its own 404 and 403 pages, not Django's debug pages (which list
+# every URL pattern). Without DEBUG, whitenoise serves the static files collected below, as in production.
+export DEBUG="${DEBUG:-false}"
 LOG_DIR="$LEDGERLINE_VAR_DIR/log"
 mkdir -p "$LOG_DIR"
 
 "$BIN/python" manage.py migrate --noinput -v 0
 "$BIN/python" manage.py seed_demo
+"$BIN/python" manage.py collectstatic --noinput -v 0
 
 pids=()
 stop() {

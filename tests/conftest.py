@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 
 from ledgerline import roles
+from tests.browsers import browser  # noqa: F401  (the headless Chromium fixture, for every browser test)
 from tests.factories import AssetFactory, SiteFactory, UserFactory
 
 

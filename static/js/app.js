@@ -21,19 +21,35 @@
     apply();
   }
 
+  /* Asset form: offer only the locations of the chosen site and the categories of the chosen kind.
+     A select marked data-narrowed-by="site" follows select[name=site]; each option names its own site in
+     data-site. A choice that no longer fits is cleared. The server refuses a mismatch either way. */
+  function setupNarrowedSelects() {
+    document.querySelectorAll("select[data-narrowed-by]").forEach(function (select) {
+      var by = select.getAttribute("data-narrowed-by");
+      var source = select.form && select.form.querySelector("select[name=" + by + "]");
+      if (!source) { return; }
+      function apply() {
+        Array.prototype.forEach.call(select.options, function (option) {
+          var own = option.getAttribute("data-" + by);
+          var fits = own === null || !source.value || own === source.value;
+          option.hidden = !fits;
+          option.disabled = !fits;
+        });
+        var chosen = select.options[select.selectedIndex];
+        if (chosen && chosen.disabled) { select.value = ""; }
+      }
+      source.addEventListener("change", apply);
+      apply();
+    });
+  }
+
   /* Buttons with data-confirm ask before submitting (e.g. removing a document). */
   function setupConfirm() {
     document.addEventListener("submit", function (event) {
       var button = event.submitter;
       var text = (button && button.getAttribute("data-confirm")) || event.target.getAttribute("data-confirm");
       if (text && !window.confirm(text)) { event.preventDefault(); }
-    });
-  }
-
-  /* Filter selects on the asset list apply at once. */
-  function setupAutoFilter() {
-    document.querySelectorAll("form[data-autosubmit] select").forEach(function (select) {
-      select.addEventListener("change", function () { select.form.requestSubmit(); });
     });
   }
 
@@ -46,8 +62,8 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     setupKindToggle();
+    setupNarrowedSelects();
     setupConfirm();
-    setupAutoFilter();
     setupPrint();
   });
 })();

@@ -10,39 +10,10 @@ from pathlib import Path
 import pytest
 
 from assetreg.choices import AssetKind
+from tests.browsers import PASSWORD
 from tests.factories import CategoryFactory, LocationFactory
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-PASSWORD = "correct-horse-battery"
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    """A headless Chromium; skipped only outside CI when the system has no Chromium."""
-    if not os.path.exists(CHROMIUM):
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{CHROMIUM} is missing: browser tests must run in CI")
-        pytest.skip(f"{CHROMIUM} is not installed")
-    # Playwright's sync API runs an event loop in this thread; Django's ORM calls in fixtures are still sync.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 def test_facility_manager_registers_and_finds_an_equipment_asset(world, live_server, browser):
@@ -77,11 +48,13 @@ def test_facility_manager_registers_and_finds_an_equipment_asset(world, live_ser
     page.wait_for_selector("text=Asset HQ-CMP-9 was registered.")
 
     page.click("nav.mainnav >> text=Assets")
-    page.select_option("#f-kind", AssetKind.EQUIPMENT)
-    page.wait_for_url("**kind=equipment**")
+    page.click("#f-kind summary")
+    page.check("#f-kind >> text=Equipment")
     page.fill("#f-q", "compressor")
-    page.press("#f-q", "Enter")
-    page.wait_for_url("**q=compressor**")
+    assert page.url.endswith("/assets/")  # choosing a filter does not reload the page; Apply does
+    page.click("button:has-text('Apply')")
+    page.wait_for_url("**kind=equipment**")
+    assert "q=compressor" in page.url
     rows = page.locator("table.asset-table tbody tr")
     assert rows.count() == 1
     assert "HQ-CMP-9" in rows.first.inner_text()

@@ -295,3 +295,17 @@ def test_cost_of_an_asset_being_depreciated_cannot_change_in_the_admin(world, ad
     assert response.status_code == 200
     assert "Depreciation has started" in str(response.context["adminform"].form.errors["acquisition_cost"])
     assert Asset.objects.get(pk=world.home_asset.pk).acquisition_cost == Decimal("12000.0000")
+
+
+def test_admin_save_with_a_warranty_ending_before_the_acquisition_is_a_field_error(world, admin_client_for):
+    asset = world.home_asset
+    client = admin_client_for(world.admin)
+    page = client.get(change_url(asset))
+
+    response = client.post(change_url(asset), form_data(page, warranty_end="2022-01-14"))  # acquired 15 Jan 2022
+
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors["warranty_end"]
+    assert "A warranty cannot end before the asset was acquired." in str(errors)
+    asset.refresh_from_db()
+    assert (asset.warranty_end, asset.version) == (None, 1)

@@ -4,6 +4,7 @@ import json
 from datetime import timedelta
 
 import pytest
+import yaml
 from django.conf import settings as django_settings
 from django.contrib.auth.models import Group
 from django.db import connection
@@ -146,6 +147,36 @@ def test_filters_by_status_and_search(world, api_as):
 
     assert tags(client.get(ASSETS, {"status": "out_of_service"})) == ["HQ-FAN-1"]
     assert tags(client.get(ASSETS, {"q": "feed pump"})) == ["HQ-PUMP-1"]
+
+
+def test_status_kind_site_and_category_each_accept_several_values(world, api_as):
+    AssetFactory(site=world.home, asset_tag="HQ-FAN-1", status="out_of_service")
+    AssetFactory(site=world.home, asset_tag="HQ-VAN-1", vehicle=True, status="under_maintenance")
+    client = api_as(world.finance)
+
+    both = client.get(ASSETS + "?status=out_of_service&status=under_maintenance")
+    kinds = client.get(ASSETS + "?kind=vehicle&kind=building")
+    sites = client.get(ASSETS, {"site": [world.home.pk, world.away.pk]})
+    category = world.home_asset.category.pk
+    categories = client.get(ASSETS, {"category": [category, world.away_asset.category.pk]})
+
+    assert sorted(tags(both)) == ["HQ-FAN-1", "HQ-VAN-1"]
+    assert tags(kinds) == ["HQ-VAN-1"]
+    assert sorted(tags(sites)) == ["DEPOT-PUMP-1", "HQ-FAN-1", "HQ-PUMP-1", "HQ-VAN-1"]
+    assert {"HQ-PUMP-1", "DEPOT-PUMP-1"} <= set(tags(categories))
+
+
+def test_the_schema_documents_the_multi_value_filters_as_repeatable(tmp_path):
+    from django.core.management import call_command
+
+    target = tmp_path / "schema.yml"
+    call_command("spectacular", file=str(target))
+    parameters = {p["name"]: p for p in yaml.safe_load(target.read_text())["paths"][ASSETS]["get"]["parameters"]}
+
+    for name in ("status", "kind", "site", "category"):
+        assert parameters[name]["schema"]["type"] == "array", name
+        assert parameters[name]["explode"] is True, name
+        assert "several" in parameters[name]["description"].lower(), name
 
 
 def _rich_assets(world, count):

@@ -91,6 +91,7 @@ def test_a_site_the_user_cannot_see_is_refused_as_unknown(world, api_as):
         ({"vin": "SHORT"}, "vin"),  # the service's rule, reported on the field
         ({"status": "in_service"}, "status"),  # the lifecycle has its own actions
         ({"acqusition_cost": "1"}, "acqusition_cost"),  # a typo is reported, not ignored
+        ({"warranty_end": "2024-02-29"}, "warranty_end"),  # before the acquisition on 1 March
     ],
 )
 def test_bad_input_is_a_400_with_a_message_on_the_field(world, api_as, overrides, field):

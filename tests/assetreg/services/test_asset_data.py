@@ -1,14 +1,16 @@
 """Creating and changing assets: kind-specific validation, category defaults and field-level rights."""
 
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 
 from assetreg import services
 from assetreg.choices import AssetKind
 from assetreg.models import Asset
-from tests.factories import CategoryFactory
+from tests.factories import CategoryFactory, LocationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -149,3 +151,33 @@ def test_update_records_before_and_after_in_the_audit_trail(world):
     latest = asset_history(asset)[0]
     assert latest.who == "fm"
     assert [(c.field, c.old, c.new) for c in latest.changes] == [("name", "Boiler feed pump", "Feed pump A")]
+
+
+def test_a_warranty_ending_before_the_acquisition_is_refused_on_the_warranty_field(world):
+    data = vehicle_data(world, acquisition_date=date(2024, 3, 1), warranty_end=date(2024, 2, 29))
+
+    with pytest.raises(ValidationError) as excinfo:
+        services.asset_create(actor=world.facility_manager, data=data)
+
+    assert excinfo.value.message_dict["warranty_end"] == ["A warranty cannot end before the asset was acquired."]
+    assert not Asset.objects.filter(asset_tag="VEH-0001").exists()
+
+
+def test_the_database_refuses_a_warranty_ending_before_the_acquisition(world):
+    asset = world.home_asset
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Asset.objects.filter(pk=asset.pk).update(warranty_end=asset.acquisition_date - timedelta(days=1))
+
+    asset.refresh_from_db()
+    assert asset.warranty_end is None
+
+
+def test_a_location_at_another_site_is_refused_on_the_location_field(world):
+    elsewhere = LocationFactory(site=world.away)
+
+    with pytest.raises(ValidationError) as excinfo:
+        services.asset_create(actor=world.admin, data=vehicle_data(world, location=elsewhere))
+
+    assert excinfo.value.message_dict["location"] == ["This location belongs to another site."]
+    assert not Asset.objects.filter(asset_tag="VEH-0001").exists()

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from assetreg.choices import FINANCIAL_FIELDS, AssetKind, AssetStatus
 from assetreg.models import Asset
-from tests.factories import AssetFactory, CategoryFactory
+from tests.factories import AssetFactory, CategoryFactory, LocationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -226,3 +226,43 @@ def test_edit_form_shows_the_parent_by_its_tag(world, client_for):
     response = client_for("facility_manager").get(reverse("assetreg:asset_edit", args=[component.pk]))
 
     assert 'name="parent" value="HQ-PUMP-1"' in response.text
+
+
+def test_a_warranty_ending_before_the_acquisition_is_a_field_error_and_nothing_is_written(world, client_for):
+    post = vehicle_post(world, acquisition_date="2024-03-01", warranty_end="2024-02-01")
+
+    response = client_for("facility_manager").post(reverse("assetreg:asset_create"), post)
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["warranty_end"] == ["A warranty cannot end before the asset was acquired."]
+    assert not Asset.objects.filter(asset_tag="HQ-VAN-7").exists()
+
+
+def test_a_location_of_another_site_or_a_category_of_another_kind_is_a_field_error(world, client_for):
+    # Given a facility manager at both sites (so both sites' locations are on offer),
+    world.facility_manager.assigned_sites.add(world.away)
+    elsewhere = LocationFactory(site=world.away, code="YARD", name="Yard")
+    pumps = CategoryFactory(name="Pumps", kind=AssetKind.EQUIPMENT)
+
+    # when the form comes back with a location of the other site and a category for another kind,
+    response = client_for("facility_manager").post(
+        reverse("assetreg:asset_create"), vehicle_post(world, location=elsewhere.pk, category=pumps.pk)
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["location"] == ["This location belongs to another site."]
+    assert response.context["form"].errors["category"] == ["This category is for equipment assets."]
+    assert not Asset.objects.filter(asset_tag="HQ-VAN-7").exists()
+
+
+def test_location_and_category_options_name_their_site_and_kind_for_the_narrowing_script(world, client_for):
+    world.facility_manager.assigned_sites.add(world.away)
+    yard = LocationFactory(site=world.away, code="YARD", name="Yard")
+    vans = CategoryFactory(name="Vans", kind=AssetKind.VEHICLE)
+
+    page = client_for("facility_manager").get(reverse("assetreg:asset_create")).text
+
+    assert f'<option value="{yard.pk}" data-site="{world.away.pk}">' in page
+    assert f'<option value="{vans.pk}" data-kind="vehicle">' in page
+    assert 'name="location" data-narrowed-by="site"' in page
+    assert 'name="category" data-narrowed-by="kind"' in page

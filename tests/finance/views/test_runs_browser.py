@@ -3,43 +3,14 @@
 Runs headless Chromium from the system (`/usr/bin/chromium`) against pytest-django's live server.
 """
 
-import os
 from datetime import date
 
 import pytest
 
 from finance import services
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-PASSWORD = "correct-horse-battery"
+from tests.browsers import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    """A headless Chromium; skipped only outside CI when the system has no Chromium."""
-    if not os.path.exists(CHROMIUM):
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{CHROMIUM} is missing: browser tests must run in CI")
-        pytest.skip(f"{CHROMIUM} is not installed")
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 def test_the_run_page_updates_itself_until_the_run_is_done(world, textbook_asset, live_server, browser, monkeypatch):
@@ -51,11 +22,7 @@ def test_the_run_page_updates_itself_until_the_run_is_done(world, textbook_asset
     assert run.status == "queued" and enqueued  # no worker has picked it up
 
     page = browser.new_page(viewport={"width": 1280, "height": 900})
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", "aud")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    log_in(page, live_server.url, "aud")
     page.click("nav.mainnav >> text=Valuation runs")
     page.click("text=June 2024")
     assert page.inner_text("[data-run-badge]") == "Queued"
