@@ -66,8 +66,11 @@ class AssetFilterSet(filters.FilterSet):
         model = Asset
         fields = ["q", "kind", "status", "site", "location", "category", "custodian", "parent", "asset_tag"]
 
-    def __init__(self, *args, user=None, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, user=None, category_custom_filters=False, **kwargs):  # type: ignore[no-untyped-def]
+        """`category_custom_filters`: also offer the custom fields of the one chosen category (the web list's
+        filter form); otherwise only the `cf_<key>` filters the query names are added."""
         super().__init__(*args, **kwargs)
+        self.category_custom_filters = category_custom_filters
         if user is not None:
             from . import selectors
 
@@ -87,7 +90,7 @@ class AssetFilterSet(filters.FilterSet):
                 for suffix in CUSTOM_RANGES:
                     key = key.removesuffix(f"__{suffix}")
                 wanted.add(key)
-        categories = data.getlist("category") if hasattr(data, "getlist") else []
+        categories = data.getlist("category") if self.category_custom_filters and hasattr(data, "getlist") else []
         one_category = categories[0] if len(categories) == 1 and str(categories[0]).isdigit() else None
         if not wanted and one_category is None:
             return

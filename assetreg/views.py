@@ -111,7 +111,9 @@ def _sort_key(params: QueryDict) -> str:
 def _filtered_assets(request: HttpRequest) -> tuple[AssetFilterSet, Any, str]:
     """The visible assets narrowed by the list's filters and ordered by its sort key."""
     params = _filter_params(request)
-    filterset = AssetFilterSet(params, queryset=selectors.assets_visible_to(request.user), user=request.user)
+    filterset = AssetFilterSet(
+        params, queryset=selectors.assets_visible_to(request.user), user=request.user, category_custom_filters=True
+    )
     sort = _sort_key(params)
     ordering = SORT_KEYS[sort.lstrip("-")]
     if sort.startswith("-"):

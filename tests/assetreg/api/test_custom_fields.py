@@ -1,6 +1,8 @@
 """Custom fields through the REST API: written and read as `custom_fields`, refused by key, filtered by `cf_<key>`."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from assetreg.choices import AssetKind
@@ -120,3 +122,14 @@ def test_the_schema_documents_the_custom_field_filters(world, api_as):
 
     parameters = schema["paths"]["/api/v1/assets/"]["get"]["parameters"]
     assert any("cf_<key>" in (p.get("description") or "") for p in parameters)
+
+
+def test_a_list_without_custom_filters_does_not_read_the_definitions(world, api_as):
+    category, _ = fire_panels(world)
+    client = api_as(world.facility_manager)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(ASSETS, {"category": category.pk})
+
+    assert response.status_code == 200
+    assert not [q for q in queries.captured_queries if "assetreg_customfield" in q["sql"]]
