@@ -861,7 +861,7 @@ class AssetAdmin(RegisterAdminMixin, ServiceAdminMixin, SimpleHistoryAdmin):
             "report": report,
             "pending_digest": pending_digest,
             "changes": [(tag, report.changes.get(tag, [])) for tag in report.updated] if report else [],
-            "columns": csv_io.COLUMNS,
+            "columns": (*csv_io.COLUMNS, *csv_io.custom_columns()),
             "required_columns": csv_io.REQUIRED_COLUMNS,
         }
         return TemplateResponse(request, self.import_template, context)

@@ -84,3 +84,11 @@ def test_finance_sees_the_values_read_only(world, admin_client_for):
 
     assert "Zone count: 8 zones" in page.text
     assert "cf_zone_count" not in page.context["adminform"].form.fields
+
+
+def test_the_import_page_names_the_custom_columns(world, admin_client_for):
+    fire_panels(world)
+
+    page = admin_client_for(world.finance).get(reverse("admin:assetreg_asset_import"))
+
+    assert "cf:zone_count" in page.text
