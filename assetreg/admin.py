@@ -20,7 +20,8 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from simple_history.admin import SimpleHistoryAdmin
 
 from ledgerline.contributions import registry as contributions
@@ -28,12 +29,21 @@ from ledgerline.exceptions import ConflictError
 from ledgerline.forms import add_service_errors
 from ledgerline.policy import Actor, PolicyAdminMixin
 
-from . import csv_io, permissions, selectors, services
-from .choices import FINANCIAL_FIELDS, AssetStatus, DepreciationMethod
+from . import csv_io, custom_fields, permissions, selectors, services
+from .choices import AssetStatus, DepreciationMethod
+from .fields import ASSET_FIELD_GROUPS, CUSTOM_FIELDS, READ_ONLY_FIELDS
+from .forms import (
+    CATEGORY_SWITCHED,
+    CUSTOM_FIELDS_CATEGORY,
+    CustomFieldsFormMixin,
+    custom_fields_category,
+    custom_form_field,
+)
 from .models import (
     Asset,
     AssetDocument,
     Category,
+    CustomField,
     Disposal,
     Location,
     MeterReading,
@@ -251,9 +261,74 @@ class LocationAdmin(RegisterAdminMixin, ServiceAdminMixin, admin.ModelAdmin):
         copy_saved(saved, obj)
 
 
+class CustomFieldForm(forms.ModelForm):
+    """A custom field's definition; its choices are typed one per line."""
+
+    choices = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 24}),
+        required=False,
+        help_text="Choice fields only: one choice per line.",
+    )
+
+    class Meta:
+        model = CustomField
+        fields = (
+            "order",
+            "key",
+            "label",
+            "field_type",
+            "required",
+            "help_text",
+            "max_length",
+            "unit",
+            "decimal_places",
+            "min_value",
+            "max_value",
+            "choices",
+        )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.initial["choices"] = "\n".join(self.instance.choices or [])
+
+    def clean_choices(self) -> list[str]:
+        text = self.cleaned_data.get("choices") or ""
+        return [line.strip() for line in text.splitlines() if line.strip()]
+
+    def _post_clean(self) -> None:
+        """The service checks the definition (`services.custom_field_save`)."""
+
+
+class CustomFieldInline(admin.TabularInline):
+    """The category's own fields, defined by finance staff (saved through `services.custom_field_save`)."""
+
+    model = CustomField
+    form = CustomFieldForm
+    extra = 0
+    max_num = custom_fields.MAX_FIELDS_PER_CATEGORY
+
+    def _may_write(self, request: HttpRequest) -> bool:
+        return request.user.is_superuser or permissions.can_write_financials(request.user)
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._may_write(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._may_write(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._may_write(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return True
+
+
 @admin.register(Category)
 class CategoryAdmin(RegisterAdminMixin, ServiceAdminMixin, admin.ModelAdmin):
-    """Asset classes and the depreciation defaults new assets inherit; kept by finance staff."""
+    """Asset classes and the depreciation defaults new assets inherit, and their own (custom) fields; kept by
+    finance staff."""
+
+    inlines = (CustomFieldInline,)
 
     list_display = (
         "name",
@@ -284,46 +359,52 @@ class CategoryAdmin(RegisterAdminMixin, ServiceAdminMixin, admin.ModelAdmin):
         )
         copy_saved(saved, obj)
 
+    def save_formset(self, request: HttpRequest, form: forms.ModelForm, formset: Any, change: bool) -> None:
+        """Each custom field goes through `services.custom_field_save` / `custom_field_delete`."""
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for field_form in formset.forms:
+            instance = field_form.instance
+            if formset.can_delete and formset._should_delete_form(field_form):
+                if instance.pk is not None:
+                    call_service(
+                        services.custom_field_delete,
+                        actor=request.user,
+                        definition=CustomField.objects.get(pk=instance.pk),
+                    )
+                    formset.deleted_objects.append(instance)
+                continue
+            if not field_form.has_changed():
+                continue
+            data = model_data(field_form, CustomField) | {"category": formset.instance}
+            adding = instance.pk is None
+            stored = None if adding else CustomField.objects.get(pk=instance.pk)
+            saved = call_service(services.custom_field_save, actor=request.user, data=data, definition=stored)
+            copy_saved(saved, instance)
+            if adding:
+                formset.new_objects.append(instance)
+            else:
+                formset.changed_objects.append((instance, field_form.changed_data))
+
 
 # --------------------------------------------------------------------------------------------------
 # Assets
 # --------------------------------------------------------------------------------------------------
 
 # Fields nobody edits in the asset form: the lifecycle changes status, the services keep the rest.
-ALWAYS_READ_ONLY = ("status", "version", "created_at", "created_by", "updated_at")
-KIND_FIELDSETS = {
-    "building": ("Building", ("address", "floor_area_m2", "year_built")),
-    "vehicle": ("Vehicle", ("vin", "plate", "odometer_unit")),
-    "equipment": ("Equipment", ("manufacturer", "model_number", "meter_unit")),
-}
-ASSET_FORM_FIELDS: tuple[str, ...] = (
-    "asset_tag",
-    "name",
-    "kind",
-    "category",
-    "parent",
-    "notes",
-    "site",
-    "location",
-    "custodian",
-    "department",
-    "acquisition_date",
-    "in_service_date",
-    "supplier",
-    "warranty_end",
-    "serial_number",
-    *FINANCIAL_FIELDS,
-    *(name for _, names in KIND_FIELDSETS.values() for name in names),
-)
+RECORD_FIELDS = ("version", "created_at", "created_by", "updated_at")
+ALWAYS_READ_ONLY = (*READ_ONLY_FIELDS, *RECORD_FIELDS)
+ASSET_FORM_FIELDS: tuple[str, ...] = permissions.ASSET_WRITABLE_FIELDS
 
 
-class AssetAdminForm(forms.ModelForm):
+class AssetAdminForm(CustomFieldsFormMixin, forms.ModelForm):
     """Checks the shape of the input, then asks `services.asset_prepare` (which writes nothing) whether the
     change is allowed and valid, so that a refusal shows as a form error. The hidden version makes a save
     based on a stale page fail instead of overwriting someone else's change."""
 
     expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     actor: Actor  # the user saving; bound per request by `AssetAdmin.get_form`
+    definitions: list[CustomField] = []  # the category's custom fields, bound per request by `get_form`
+    definitions_category: int | None = None
 
     class Meta:
         model = Asset
@@ -332,6 +413,9 @@ class AssetAdminForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.service_data: dict[str, Any] = {}
+        self.custom_definitions = []
+        if CUSTOM_FIELDS_CATEGORY in self.fields:
+            self.add_custom_fields(self.definitions, self.definitions_category)
         if self.instance.pk:
             self.fields["expected_version"].initial = self.instance.version
             return
@@ -350,6 +434,13 @@ class AssetAdminForm(forms.ModelForm):
         if self._errors:  # type: ignore[attr-defined]
             return cleaned  # the shape is wrong already; the service's view would only add noise
         names = [name for name in self.fields if name in permissions.ASSET_WRITABLE_FIELDS]
+        if getattr(self, "category_switched", False):
+            self.add_error(None, CATEGORY_SWITCHED)
+            return cleaned
+        custom: dict[str, Any] = {}
+        if CUSTOM_FIELDS_CATEGORY in self.fields:
+            custom = {CUSTOM_FIELDS[0]: self.custom_values(cleaned)}
+            custom_changed = any(n.startswith(custom_fields.form_name("")) for n in self.changed_data)
         try:
             if self.instance.pk:
                 current = Asset.objects.select_related("category", "site").get(pk=self.instance.pk)
@@ -361,10 +452,12 @@ class AssetAdminForm(forms.ModelForm):
                         current_version=current.version,
                     )
                 self.service_data = {name: cleaned[name] for name in names if name in self.changed_data}
+                if custom and custom_changed:
+                    self.service_data.update(custom)
                 if self.service_data:
                     services.asset_prepare(actor=self.actor, data=self.service_data, asset=current)
             else:
-                self.service_data = {name: cleaned.get(name) for name in names}
+                self.service_data = {name: cleaned.get(name) for name in names} | custom
                 services.asset_prepare(actor=self.actor, data=self.service_data)
         except ValidationError as exc:
             add_service_errors(self, exc)
@@ -514,25 +607,57 @@ class AssetAdmin(RegisterAdminMixin, ServiceAdminMixin, SimpleHistoryAdmin):
     # ---- the change form ------------------------------------------------------------------------
 
     def get_fieldsets(self, request: HttpRequest, obj: Asset | None = None) -> Any:
-        general: list[str] = ["asset_tag", "name", "kind", "category", "status", "parent", "notes"]
-        if obj is not None and self.has_change_permission(request, obj) and not self._history_page(request):
-            general.append("expected_version")
-        fieldsets: list[tuple[str | None, dict[str, Any]]] = [
-            (None, {"fields": general}),
-            ("Where and who", {"fields": ["site", "location", "custodian", "department"]}),
-            (
-                "Acquisition",
-                {"fields": ["acquisition_date", "in_service_date", "supplier", "warranty_end", "serial_number"]},
-            ),
-            ("Financial", {"fields": list(FINANCIAL_FIELDS), "description": "Only finance staff change these."}),
-        ]
-        for kind, (title, names) in KIND_FIELDSETS.items():
-            collapsed = obj is not None and obj.kind != kind
-            fieldsets.append((title, {"fields": list(names), "classes": ["collapse"] if collapsed else []}))
-        fieldsets.append(
-            ("Record", {"fields": ["version", "created_at", "created_by", "updated_at"], "classes": ["collapse"]})
-        )
+        """The declared field groups (`assetreg.fields`); another kind's group is collapsed."""
+        fieldsets: list[tuple[str | None, dict[str, Any]]] = []
+        for group in ASSET_FIELD_GROUPS:
+            options: dict[str, Any] = {"fields": list(group.fields)}
+            if group.custom:
+                if not self._may_write_custom(request, obj):
+                    options["fields"] = ["custom_field_values"]
+                else:
+                    _, definitions = self._custom_definitions(request, obj)
+                    names = [custom_fields.form_name(d.key) for d in definitions]
+                    options["fields"] = [*names, CUSTOM_FIELDS_CATEGORY]
+            if group.key == "identity" and obj is not None:
+                if self.has_change_permission(request, obj) and not self._history_page(request):
+                    options["fields"].append("expected_version")
+            if group.financial:
+                options["description"] = "Only finance staff change these."
+            if group.kind:
+                options["classes"] = ["collapse"] if obj is not None and obj.kind != group.kind else []
+            fieldsets.append((group.legend, options))
+        fieldsets.append(("Record", {"fields": list(RECORD_FIELDS), "classes": ["collapse"]}))
         return fieldsets
+
+    def _custom_definitions(self, request: HttpRequest, obj: Asset | None) -> tuple[int | None, list[CustomField]]:
+        """The category whose custom fields the form shows (the one submitted, else the asset's), and its fields."""
+        cached = getattr(request, "_assetreg_custom_definitions", None)
+        if cached is None:
+            category_id = custom_fields_category(request.POST or request.GET, obj or Asset())
+            cached = (category_id, custom_fields.definitions_for(category_id))
+            request._assetreg_custom_definitions = cached  # type: ignore[attr-defined]
+        return cached
+
+    def _may_write_custom(self, request: HttpRequest, obj: Asset | None) -> bool:
+        if self._history_page(request):
+            return False
+        user = request.user
+        if obj is None:
+            return permissions.can_write_any_register(user)
+        if obj.is_disposed or not self.has_change_permission(request, obj):
+            return False
+        return bool(set(CUSTOM_FIELDS) & permissions.writable_asset_fields(user, obj.site_id))
+
+    @admin.display(description="Values")
+    def custom_field_values(self, obj: Asset) -> str:
+        values = obj.custom_fields or {}
+        rows = [
+            (d.label, custom_fields.display(d, values.get(d.key)) or "—")
+            for d in custom_fields.definitions_for(obj.category_id)
+        ]
+        if not rows:
+            return "—"
+        return format_html_join(SafeString("<br>"), "{}: {}", rows)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Asset | None = None) -> Any:
         user = request.user
@@ -544,11 +669,25 @@ class AssetAdmin(RegisterAdminMixin, ServiceAdminMixin, SimpleHistoryAdmin):
             writable = set()
         else:
             writable = REGISTER.writable_fields(user, obj.site_id)
-        return [*ALWAYS_READ_ONLY, *(name for name in ASSET_FORM_FIELDS if name not in writable)]
+        return [
+            *ALWAYS_READ_ONLY,
+            "custom_field_values",
+            *(name for name in ASSET_FORM_FIELDS if name not in writable),
+        ]
 
     def get_form(self, request: HttpRequest, obj: Asset | None = None, change: bool = False, **kwargs: Any) -> Any:
-        form_class = super().get_form(request, obj, change=change, **kwargs)
-        return type(form_class.__name__, (form_class,), {"actor": request.user})
+        attrs: dict[str, Any] = {"actor": request.user}
+        if self._may_write_custom(request, obj):
+            category_id, definitions = self._custom_definitions(request, obj)
+            attrs |= {custom_fields.form_name(d.key): custom_form_field(d) for d in definitions}
+            attrs |= {
+                CUSTOM_FIELDS_CATEGORY: forms.CharField(widget=forms.HiddenInput, required=False),
+                "definitions": definitions,
+                "definitions_category": category_id,
+            }
+        base = type(self.form.__name__, (self.form,), attrs)
+        kwargs.setdefault("form", base)
+        return super().get_form(request, obj, change=change, **kwargs)
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         user = request.user
@@ -722,7 +861,7 @@ class AssetAdmin(RegisterAdminMixin, ServiceAdminMixin, SimpleHistoryAdmin):
             "report": report,
             "pending_digest": pending_digest,
             "changes": [(tag, report.changes.get(tag, [])) for tag in report.updated] if report else [],
-            "columns": csv_io.COLUMNS,
+            "columns": (*csv_io.COLUMNS, *csv_io.custom_columns()),
             "required_columns": csv_io.REQUIRED_COLUMNS,
         }
         return TemplateResponse(request, self.import_template, context)

@@ -80,28 +80,22 @@ class MeterUnit(models.TextChoices):
     UNITS = "units", "Units produced"
 
 
+class CustomFieldType(models.TextChoices):
+    """The types of an organisation's own fields (see `assetreg.custom_fields`)."""
+
+    TEXT = "text", "Text"
+    NUMBER = "number", "Number"
+    DATE = "date", "Date"
+    YES_NO = "yes_no", "Yes / no"
+    CHOICE = "choice", "Choice from a list"
+
+
 class DocumentKind(models.TextChoices):
     PHOTO = "photo", "Photo"
     DOCUMENT = "document", "Document"
 
 
-# Which fields belong to finance: only finance staff (and superusers) may change them.
-FINANCIAL_FIELDS: tuple[str, ...] = (
-    "acquisition_cost",
-    "currency",
-    "salvage_value",
-    "useful_life_months",
-    "depreciation_method",
-    "declining_factor",
-    "expected_units",
-)
-
-# Kind-specific fields; a field of another kind must stay empty.
-KIND_FIELDS: dict[str, tuple[str, ...]] = {
-    AssetKind.BUILDING: ("address", "floor_area_m2", "year_built"),
-    AssetKind.VEHICLE: ("vin", "plate", "odometer_unit"),
-    AssetKind.EQUIPMENT: ("manufacturer", "model_number", "meter_unit"),
-}
+# Kind-specific fields that must be filled in (the kinds' fields are grouped in `assetreg.fields`).
 KIND_REQUIRED_FIELDS: dict[str, tuple[str, ...]] = {
     AssetKind.BUILDING: ("address",),
     AssetKind.VEHICLE: ("vin", "odometer_unit"),

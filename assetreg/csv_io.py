@@ -17,56 +17,31 @@ from typing import IO, Any, Protocol
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.db import models
 
 from ledgerline.contributions import AssetExportColumn
 from ledgerline.contributions import registry as contributions
 from ledgerline.money import parse_amount
 
-from .choices import FINANCIAL_FIELDS
-from .models import Asset, Category, Location, Site
+from . import custom_fields
+from .fields import ASSET_FIELDS, CUSTOM_FIELDS, FINANCIAL_FIELDS, READ_ONLY_FIELDS
+from .models import Asset, Category, CustomField, Location, Site
 
-COLUMNS: tuple[str, ...] = (
-    "asset_tag",
-    "name",
-    "kind",
-    "category",
-    "status",
-    "site",
-    "location",
-    "parent",
-    "custodian",
-    "department",
-    "acquisition_date",
-    "in_service_date",
-    "acquisition_cost",
-    "currency",
-    "useful_life_months",
-    "salvage_value",
-    "depreciation_method",
-    "declining_factor",
-    "expected_units",
-    "supplier",
-    "warranty_end",
-    "serial_number",
-    "notes",
-    "address",
-    "floor_area_m2",
-    "year_built",
-    "vin",
-    "plate",
-    "odometer_unit",
-    "manufacturer",
-    "model_number",
-    "meter_unit",
-)
-REQUIRED_COLUMNS = ("asset_tag", "name", "kind", "category", "site")
+# One column per declared asset field (`assetreg.fields`), in the same order; the custom fields follow as one
+# column per key (`cf:<key>`), see `custom_columns`.
+COLUMNS: tuple[str, ...] = tuple(name for name in ASSET_FIELDS if name not in CUSTOM_FIELDS)
+_MODEL_FIELDS: dict[str, Any] = {name: Asset._meta.get_field(name) for name in COLUMNS}
 # Status is exported for reference; it changes only through the lifecycle, never by import.
-READ_ONLY_COLUMNS = ("status",)
-DATE_COLUMNS = ("acquisition_date", "in_service_date", "warranty_end")
-INT_COLUMNS = ("useful_life_months", "year_built")
-DECIMAL_COLUMNS = ("acquisition_cost", "salvage_value", "floor_area_m2", "declining_factor", "expected_units")
-# Choice values are stored in lower case; a spreadsheet's "Vehicle" means "vehicle".
-CHOICE_COLUMNS = ("kind", "depreciation_method", "odometer_unit", "meter_unit")
+READ_ONLY_COLUMNS = READ_ONLY_FIELDS
+REQUIRED_COLUMNS = tuple(
+    n for n, f in _MODEL_FIELDS.items() if n not in READ_ONLY_COLUMNS and not f.blank and not f.has_default()
+)
+DATE_COLUMNS = tuple(n for n, f in _MODEL_FIELDS.items() if isinstance(f, models.DateField))
+INT_COLUMNS = tuple(n for n, f in _MODEL_FIELDS.items() if isinstance(f, models.IntegerField))
+DECIMAL_COLUMNS = tuple(n for n, f in _MODEL_FIELDS.items() if isinstance(f, models.DecimalField))
+# Choice values are stored in lower case; a spreadsheet's "Vehicle" means "vehicle" (currency codes are
+# upper-cased again by the service).
+CHOICE_COLUMNS = tuple(n for n, f in _MODEL_FIELDS.items() if f.choices and not f.is_relation)
 # A text cell starting with one of these runs as a formula in a spreadsheet (CSV injection): the export
 # puts a "'" in front, and the import takes it off again, so a round trip changes nothing.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -115,9 +90,18 @@ def _check_header(header: list[str]) -> None:
     if missing:
         raise ValidationError(f"The header lacks these columns: {', '.join(missing)}.")
     contributed = contributions.export_headers()
-    unknown = [c for c in header if c not in COLUMNS and c not in contributed]
+    custom = set(custom_columns())
+    unknown = [c for c in header if c not in COLUMNS and c not in contributed and c not in custom]
     if unknown:
-        raise ValidationError(f"Unknown columns: {', '.join(unknown)}. Known columns: {', '.join(COLUMNS)}.")
+        raise ValidationError(
+            f"Unknown columns: {', '.join(unknown)}. Known columns: {', '.join((*COLUMNS, *sorted(custom)))}."
+        )
+
+
+def custom_columns() -> list[str]:
+    """One column per custom-field key defined in any category (`cf:<key>`), in key order."""
+    keys = CustomField.objects.order_by("key").values_list("key", flat=True).distinct()
+    return [custom_fields.csv_column(key) for key in keys]
 
 
 def _is_formula_like(text: str) -> bool:
@@ -163,6 +147,12 @@ def resolve_row(
     lookups = lookups or Lookups()
     errors: dict[str, str] = {}
     data: dict[str, Any] = {}
+    prefix = custom_fields.csv_column("")
+    cells = {c.removeprefix(prefix): v for c, v in raw.items() if c.startswith(prefix)}
+    if cells:
+        # Keys without a column keep their value; an empty cell means no value (the service checks the rest).
+        kept = {k: v for k, v in (current.custom_fields if current is not None else {}).items() if k not in cells}
+        data["custom_fields"] = kept | {k: v for k, v in cells.items() if v != ""}
     for column, value in raw.items():
         if column in READ_ONLY_COLUMNS or column not in COLUMNS:
             continue
@@ -292,12 +282,19 @@ def write_csv(
     values are asked for a chunk of rows at a time, never one row at a time.
     """
     writer = csv.writer(out)
-    writer.writerow([*COLUMNS, *(column.header for column in extra_columns)])
+    custom = custom_columns()
+    keys = [c.removeprefix(custom_fields.csv_column("")) for c in custom]
+    writer.writerow([*COLUMNS, *custom, *(column.header for column in extra_columns)])
     count = 0
     rows = iter(assets)
     while batch := list(islice(rows, EXPORT_CHUNK)):
         extra = contributions.export_cells(user, extra_columns, batch, as_of or date.today()) if extra_columns else {}
         for asset in batch:
-            writer.writerow([_cell(asset, c) for c in COLUMNS] + [_escape(v) for v in extra.get(asset.pk, [])])
+            values = asset.custom_fields or {}
+            writer.writerow(
+                [_cell(asset, c) for c in COLUMNS]
+                + [_escape(custom_fields.plain_value(values.get(k))) for k in keys]
+                + [_escape(v) for v in extra.get(asset.pk, [])]
+            )
             count += 1
     return count

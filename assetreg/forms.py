@@ -18,22 +18,14 @@ from django.utils import timezone
 from ledgerline.money import Money
 from ledgerline.policy import Actor
 
-from . import permissions, selectors
-from .choices import FINANCIAL_FIELDS, KIND_FIELDS, KIND_REQUIRED_FIELDS, DisposalMethod
-from .models import Asset
+from . import custom_fields, permissions, selectors
+from .choices import KIND_REQUIRED_FIELDS, CustomFieldType, DisposalMethod
+from .fields import ASSET_FIELD_GROUPS, CUSTOM_FIELDS
+from .models import CUSTOM_FIELD_NUMBER_BOUND, Asset, CustomField
 
 CONFLICT_MESSAGE = (
     "This asset was changed by someone else while you were editing it. "
     "Reload the page to see their changes, then make yours again."
-)
-
-# How the asset form is laid out: (legend, fields). Kind-specific fieldsets follow from KIND_FIELDS.
-ASSET_FIELDSETS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("Identity", ("asset_tag", "name", "kind", "category", "serial_number")),
-    ("Where and who", ("site", "location", "parent", "custodian", "department")),
-    ("Dates and supplier", ("acquisition_date", "in_service_date", "warranty_end", "supplier")),
-    ("Financial", FINANCIAL_FIELDS),
-    ("Notes", ("notes",)),
 )
 
 
@@ -44,6 +36,96 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+# A hidden field naming the category whose custom fields the form shows: when the category changes, the form
+# comes back with the new category's fields instead of saving (see `CustomFieldsFormMixin`).
+CUSTOM_FIELDS_CATEGORY = "custom_fields_category"
+CATEGORY_SWITCHED = "The category changed: fill in its own fields below, then save again."
+YES_NO_CHOICES = [("", "—"), ("yes", "Yes"), ("no", "No")]
+
+
+def custom_form_field(definition: CustomField) -> forms.Field:
+    """The form field of one custom field: it checks the shape; the service checks the value again."""
+    options: dict[str, Any] = {
+        "label": definition.label + (f" ({definition.unit})" if definition.unit else ""),
+        "required": definition.required,
+        "help_text": definition.help_text,
+    }
+    kind = definition.field_type
+    if kind == CustomFieldType.NUMBER:
+        low = definition.min_value if definition.min_value is not None else -CUSTOM_FIELD_NUMBER_BOUND
+        high = definition.max_value if definition.max_value is not None else CUSTOM_FIELD_NUMBER_BOUND
+        return forms.DecimalField(
+            max_digits=16, decimal_places=definition.decimal_places, min_value=low, max_value=high, **options
+        )
+    if kind == CustomFieldType.DATE:
+        return forms.DateField(widget=DateInput(), **options)
+    if kind == CustomFieldType.YES_NO:
+        return forms.ChoiceField(choices=YES_NO_CHOICES, **options)
+    if kind == CustomFieldType.CHOICE:
+        return forms.ChoiceField(choices=[("", "—"), *((c, c) for c in definition.choices)], **options)
+    return forms.CharField(max_length=definition.max_length or custom_fields.TEXT_DEFAULT_MAX_LENGTH, **options)
+
+
+def custom_fields_category(data: Any, instance: Asset) -> int | None:
+    """The category whose custom fields a form shows: the one submitted, else the asset's own."""
+    raw = data.get("category") if data is not None else None
+    if raw not in (None, ""):
+        try:
+            return int(raw)
+        except (TypeError, ValueError):
+            return instance.category_id
+    return instance.category_id
+
+
+class CustomFieldsFormMixin:
+    """Adds one form field per custom field of the asset's category (web form and admin alike).
+
+    `service_data()` hands the values to the service as `custom_fields`; the service checks them.
+    """
+
+    custom_definitions: list[CustomField]
+    service_error_fields: dict[str, str]
+    fields: Any
+    initial: Any
+    data: Any
+    is_bound: bool
+    instance: Any
+
+    def add_custom_fields(self, definitions: list[CustomField], category_id: int | None) -> None:
+        self.custom_definitions = definitions
+        # The service names a custom field `custom_fields.<key>`; its message goes beside `cf_<key>`.
+        self.service_error_fields = {
+            **getattr(self, "service_error_fields", {}),
+            **{custom_fields.error_key(d.key): custom_fields.form_name(d.key) for d in definitions},
+        }
+        values = self.instance.custom_fields or {}
+        for definition in definitions:
+            name = custom_fields.form_name(definition.key)
+            self.fields[name] = custom_form_field(definition)
+            self.initial[name] = custom_fields.plain_value(values.get(definition.key)) or None
+        self.fields[CUSTOM_FIELDS_CATEGORY] = forms.CharField(widget=forms.HiddenInput, required=False)
+        shown = "" if category_id is None else str(category_id)
+        self.initial[CUSTOM_FIELDS_CATEGORY] = shown
+        self.category_switched = False
+        if self.is_bound:
+            posted = self.data.get(CUSTOM_FIELDS_CATEGORY, "")
+            self.category_switched = posted != shown and bool(definitions or values)
+            if posted != shown:
+                self.data = self.data.copy()
+                self.data[CUSTOM_FIELDS_CATEGORY] = shown
+                for definition in definitions:  # start from the stored values, not the other category's inputs
+                    name = custom_fields.form_name(definition.key)
+                    self.data[name] = self.initial[name] or ""
+
+    def custom_values(self, cleaned: dict[str, Any]) -> dict[str, Any]:
+        """The custom values as the service takes them."""
+        return {
+            d.key: cleaned.get(custom_fields.form_name(d.key))
+            for d in self.custom_definitions
+            if cleaned.get(custom_fields.form_name(d.key)) not in (None, "")
+        }
 
 
 class AssetTagField(forms.ModelChoiceField):
@@ -109,7 +191,7 @@ class UserChoiceField(forms.ModelChoiceField):
         return f"{full} ({obj.get_username()})" if full else obj.get_username()
 
 
-class AssetForm(forms.ModelForm):
+class AssetForm(CustomFieldsFormMixin, forms.ModelForm):
     """Create or edit an asset: only the fields the user may write are on the form.
 
     Facility managers get the register fields, finance staff only the financial ones, superusers all of
@@ -145,8 +227,12 @@ class AssetForm(forms.ModelForm):
         else:
             allowed = permissions.REGISTER.writable_fields(user, self.instance.site_id)
         for name in list(self.fields):
-            if name != "version" and name not in allowed:
+            if name != "version" and name not in allowed or name in CUSTOM_FIELDS:
                 del self.fields[name]
+        self.custom_definitions = []
+        if set(CUSTOM_FIELDS) & allowed:
+            category_id = custom_fields_category(self.data if self.is_bound else None, self.instance)
+            self.add_custom_fields(custom_fields.definitions_for(category_id), category_id)
         if self.creating:
             del self.fields["version"]
         else:
@@ -213,28 +299,30 @@ class AssetForm(forms.ModelForm):
     def _post_clean(self) -> None:
         """Skip the model's validation: `services.asset_create/asset_update` do it and report field errors."""
 
+    def clean(self) -> dict[str, Any]:
+        cleaned: dict[str, Any] = super().clean() or {}
+        if getattr(self, "category_switched", False):
+            raise ValidationError(CATEGORY_SWITCHED)
+        return cleaned
+
     def service_data(self) -> dict[str, Any]:
-        """The cleaned values to hand to the service (every field on the form except the version)."""
-        return {name: value for name, value in self.cleaned_data.items() if name != "version"}
+        """The cleaned values to hand to the service (every model field on the form, and the custom values)."""
+        data = {name: v for name, v in self.cleaned_data.items() if name in permissions.ASSET_WRITABLE_FIELDS}
+        if CUSTOM_FIELDS_CATEGORY in self.fields:
+            data["custom_fields"] = self.custom_values(self.cleaned_data)
+        return data
 
     def fieldsets(self) -> list[dict[str, Any]]:
-        """The form's fields grouped for display, kind-specific groups right after the identity.
+        """The form's fields in the declared groups (`assetreg.fields`).
 
         Kind-specific groups carry their kind so that a small script can show only the chosen kind's group.
         """
-        kind_labels = dict(Asset._meta.get_field("kind").flatchoices)
-        kind_groups = []
-        for kind, names in KIND_FIELDS.items():
-            fields = [self[name] for name in names if name in self.fields]
-            if fields:
-                kind_groups.append({"legend": f"{kind_labels[kind]} details", "fields": fields, "kind": kind})
         groups: list[dict[str, Any]] = []
-        for legend, names in ASSET_FIELDSETS:
+        for group in ASSET_FIELD_GROUPS:
+            names = [custom_fields.form_name(d.key) for d in self.custom_definitions] if group.custom else group.fields
             fields = [self[name] for name in names if name in self.fields]
             if fields:
-                groups.append({"legend": legend, "fields": fields, "kind": ""})
-            if legend == "Identity":
-                groups.extend(kind_groups)
+                groups.append({"legend": group.legend, "fields": fields, "kind": group.kind})
         return groups
 
 

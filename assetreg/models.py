@@ -23,11 +23,11 @@ from simple_history.models import HistoricalRecords
 from ledgerline.money import CURRENCY_CHOICES, Money, validate_currency
 
 from .choices import (
-    KIND_FIELDS,
     KIND_REQUIRED_FIELDS,
     LOCATION_PARENT_KINDS,
     AssetKind,
     AssetStatus,
+    CustomFieldType,
     DepreciationMethod,
     DisposalMethod,
     DocumentKind,
@@ -36,6 +36,7 @@ from .choices import (
     MeterUnit,
     OdometerUnit,
 )
+from .fields import KIND_FIELDS
 
 asset_tag_validator = RegexValidator(
     r"^[A-Z0-9][A-Z0-9\-_.]{0,31}$",
@@ -180,6 +181,81 @@ class Category(models.Model):
         return self.name
 
 
+custom_field_key_validator = RegexValidator(
+    r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$",
+    "Use lower-case letters and digits, words joined by single '_', starting with a letter (e.g. zone_count).",
+)
+CUSTOM_FIELD_TEXT_MAX = 1000
+CUSTOM_FIELD_CHOICES_MAX = 50
+CUSTOM_FIELD_CHOICE_LENGTH_MAX = 100
+# Numbers are measurements (zone counts, ratings), not money: at most 15 significant digits, 6 decimals.
+CUSTOM_FIELD_NUMBER_BOUND = Decimal("999999999")
+CUSTOM_FIELD_DECIMALS_MAX = 6
+
+
+class CustomField(models.Model):
+    """A field an organisation adds to the assets of one category (a fire panel's zone count, a lift's
+    certificate number). Values live in `Asset.custom_fields` under `key`; `assetreg.custom_fields` checks them.
+    """
+
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="field_definitions")
+    key = models.CharField(
+        max_length=40,
+        validators=[custom_field_key_validator],
+        help_text="Stable name in the API, CSV (cf:<key>) and filters (cf_<key>); cannot change once assets use it.",
+    )
+    label = models.CharField(max_length=100)
+    field_type = models.CharField("type", max_length=10, choices=CustomFieldType.choices)
+    required = models.BooleanField(default=False)
+    help_text = models.CharField(max_length=300, blank=True)
+    order = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(1000)])
+    max_length = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(CUSTOM_FIELD_TEXT_MAX)],
+        help_text=f"Text only: the longest value (at most {CUSTOM_FIELD_TEXT_MAX}; empty means 200).",
+    )
+    unit = models.CharField(max_length=20, blank=True, help_text="Number only: e.g. kW, zones, m³/h.")
+    decimal_places = models.PositiveSmallIntegerField(
+        default=0,
+        validators=[MaxValueValidator(CUSTOM_FIELD_DECIMALS_MAX)],
+        help_text=f"Number only: digits after the decimal point (0 to {CUSTOM_FIELD_DECIMALS_MAX}).",
+    )
+    min_value = models.DecimalField(
+        max_digits=16,
+        decimal_places=CUSTOM_FIELD_DECIMALS_MAX,
+        null=True,
+        blank=True,
+        help_text=f"Number only; the register's bound is ±{CUSTOM_FIELD_NUMBER_BOUND}.",
+    )
+    max_value = models.DecimalField(max_digits=16, decimal_places=CUSTOM_FIELD_DECIMALS_MAX, null=True, blank=True)
+    choices = models.JSONField(
+        default=list,
+        blank=True,
+        help_text=f"Choice only: the allowed values (at most {CUSTOM_FIELD_CHOICES_MAX}).",
+    )
+
+    class Meta:
+        ordering = ["category", "order", "key"]
+        constraints = [
+            models.UniqueConstraint(fields=["category", "key"], name="custom_field_key_unique_per_category"),
+            models.CheckConstraint(
+                condition=Q(min_value__isnull=True) | Q(max_value__isnull=True) | Q(min_value__lte=F("max_value")),
+                name="custom_field_min_not_above_max",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category.name}: {self.label}"
+
+    def clean(self) -> None:
+        from .custom_fields import definition_errors
+
+        errors = definition_errors(self)
+        if errors:
+            raise ValidationError(errors)
+
+
 class Asset(models.Model):
     """A building, vehicle or piece of equipment the organisation owns."""
 
@@ -247,6 +323,11 @@ class Asset(models.Model):
     manufacturer = models.CharField(max_length=100, blank=True)
     model_number = models.CharField("model", max_length=100, blank=True)
     meter_unit = models.CharField(max_length=10, choices=MeterUnit.choices, blank=True)
+    custom_fields = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="The category's own fields (see CustomField), by key; checked by the register's services.",
+    )
 
     version = models.PositiveIntegerField(default=1, help_text="Raised by every write; a stale write is refused.")
     created_at = models.DateTimeField(auto_now_add=True)

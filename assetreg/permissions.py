@@ -11,35 +11,8 @@ from django.core.exceptions import PermissionDenied
 from ledgerline import roles
 from ledgerline.policy import DEFAULT_REFUSAL, Actor, Policy, assigned_site_ids, is_person
 
-from .choices import FINANCIAL_FIELDS
+from .fields import FINANCIAL_FIELDS, REGISTER_FIELDS  # the field lists are declared in `assetreg.fields`
 
-# Fields a register writer may set directly (status changes go through the lifecycle service).
-REGISTER_FIELDS: tuple[str, ...] = (
-    "asset_tag",
-    "name",
-    "kind",
-    "category",
-    "site",
-    "location",
-    "parent",
-    "custodian",
-    "department",
-    "acquisition_date",
-    "in_service_date",
-    "supplier",
-    "warranty_end",
-    "serial_number",
-    "notes",
-    "address",
-    "floor_area_m2",
-    "year_built",
-    "vin",
-    "plate",
-    "odometer_unit",
-    "manufacturer",
-    "model_number",
-    "meter_unit",
-)
 ASSET_WRITABLE_FIELDS: tuple[str, ...] = REGISTER_FIELDS + FINANCIAL_FIELDS
 
 

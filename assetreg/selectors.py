@@ -23,8 +23,10 @@ from django.shortcuts import get_object_or_404
 from ledgerline.money import Money
 from ledgerline.policy import Actor
 
+from . import custom_fields
 from .choices import AssetStatus
-from .models import Asset, AssetDocument, Category, Location, MeterReading, Site, StatusChange
+from .fields import CUSTOM_FIELDS
+from .models import Asset, AssetDocument, Category, CustomField, Location, MeterReading, Site, StatusChange
 from .permissions import REGISTER, writable_site_ids
 
 
@@ -110,6 +112,7 @@ def asset_history(asset: Asset, limit: int = 200) -> list[HistoryEntry]:
     """The audit trail of an asset: who changed what, when, with the before and after of each field."""
     records = list(asset.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
     entries: list[HistoryEntry] = []
+    custom_labels: dict[str, Any] | None = None
     skip = {"version", "history_id", "history_date", "history_user", "history_type", "history_change_reason", "id"}
     for index, record in enumerate(records[:limit]):
         previous = records[index + 1] if index + 1 < len(records) else None
@@ -118,6 +121,11 @@ def asset_history(asset: Asset, limit: int = 200) -> list[HistoryEntry]:
             delta = record.diff_against(previous)
             for change in delta.changes:
                 if change.field in skip:
+                    continue
+                if change.field in CUSTOM_FIELDS:
+                    if custom_labels is None:
+                        custom_labels = {d.key: d for d in CustomField.objects.filter(category_id=asset.category_id)}
+                    changes.extend(_custom_changes(custom_labels, change.old or {}, change.new or {}))
                     continue
                 field = cast(Any, Asset._meta.get_field(change.field))
                 old, new = change.old, change.new
@@ -144,6 +152,24 @@ def asset_history(asset: Asset, limit: int = 200) -> list[HistoryEntry]:
             )
         )
     return entries
+
+
+def _custom_changes(definitions: dict[str, Any], old: dict[str, Any], new: dict[str, Any]) -> list[FieldChange]:
+    """One change per custom field whose value differs, labelled as the category names it."""
+    changes = []
+    for key in sorted(set(old) | set(new)):
+        if old.get(key) == new.get(key):
+            continue
+        definition = definitions.get(key)
+        changes.append(
+            FieldChange(
+                field=custom_fields.error_key(key),
+                label=definition.label if definition is not None else key,
+                old=custom_fields.display(definition, old.get(key)) or "—",
+                new=custom_fields.display(definition, new.get(key)) or "—",
+            )
+        )
+    return changes
 
 
 def _related_label(field: Any, pk: Any) -> str:

@@ -29,10 +29,9 @@ from ledgerline.exceptions import ConflictError
 from ledgerline.money import Money, parse_amount
 from ledgerline.policy import Actor, user_or_none
 
-from . import permissions
+from . import custom_fields, permissions
 from .choices import (
     ALLOWED_TRANSITIONS,
-    FINANCIAL_FIELDS,
     AssetStatus,
     DisposalMethod,
     DocumentKind,
@@ -45,10 +44,12 @@ from .events import (
     DepreciationBasisChanged,
     MeterReadingRecorded,
 )
+from .fields import FINANCIAL_FIELDS
 from .models import (
     Asset,
     AssetDocument,
     Category,
+    CustomField,
     Disposal,
     Location,
     MeterReading,
@@ -84,7 +85,24 @@ def _normalise(data: Mapping[str, Any]) -> dict[str, Any]:
     for key, value in list(clean.items()):
         if value is None and key in _BLANK_STRING_FIELDS:
             clean[key] = ""
+    if "custom_fields" in clean and clean["custom_fields"] is None:
+        clean["custom_fields"] = {}
     return clean
+
+
+def _canonical_custom_fields(data: dict[str, Any], current: Asset | None) -> dict[str, Any]:
+    """Custom values in their stored form (so "3" for a stored 3 is no change); invalid ones are left for
+    `asset_prepare` to refuse with its messages."""
+    if "custom_fields" not in data:
+        return data
+    category = data.get("category", current.category if current is not None else None)
+    try:
+        data["custom_fields"] = custom_fields.clean_values(
+            custom_fields.definitions_for(getattr(category, "pk", None)), data["custom_fields"]
+        )
+    except ValidationError:
+        pass
+    return data
 
 
 _BLANK_STRING_FIELDS = {
@@ -108,7 +126,7 @@ def _refuse_unknown_or_forbidden(actor: Actor, current: Asset | None, data: Mapp
             continue
         if current is not None and _same(getattr(current, name), value):
             continue
-        if current is None and value in (None, "") and name not in FINANCIAL_FIELDS:
+        if current is None and value in (None, "", {}) and name not in FINANCIAL_FIELDS:
             continue
         if name in FINANCIAL_FIELDS:
             errors[name] = "Only finance staff may set this field."
@@ -181,6 +199,13 @@ def asset_prepare(*, actor: Actor, data: Mapping[str, Any], asset: Asset | None 
         ):
             # The salvage value still followed the category default: keep following it for the new cost.
             instance.salvage_value = _category_salvage(category, instance.acquisition_cost, instance.currency)
+    if creating or {"custom_fields", "category"} & set(data):
+        # Checked against the (new) category's definitions: unknown keys, types, bounds, choices, required.
+        instance.custom_fields = custom_fields.clean_values(
+            custom_fields.definitions_for(category.pk if category is not None else None),
+            instance.custom_fields,
+            category_name=category.name if category is not None else "",
+        )
     if instance.acquisition_cost is None:
         instance.acquisition_cost = Decimal(0)
     if instance.salvage_value is None:
@@ -226,6 +251,7 @@ def asset_update(*, actor: Actor, asset: Asset, data: Mapping[str, Any], expecte
     data = _normalise(data)  # so that "veh-1" for "VEH-1" is no change (no new version, no history record)
     with transaction.atomic():
         fresh = _locked(asset, expected_version)
+        data = _canonical_custom_fields(data, fresh)
         changed = {
             k: v
             for k, v in data.items()
@@ -581,6 +607,102 @@ def category_save(*, actor: Actor, data: Mapping[str, Any], category: Category |
         return _apply_and_save(category or Category(), data)
 
 
+def _require_definition_writer(actor: Any) -> None:
+    permissions.require(
+        bool(getattr(actor, "is_superuser", False)) or permissions.can_write_financials(actor),
+        "Only finance staff and administrators may define custom fields.",
+    )
+
+
+def custom_field_save(*, actor: Any, data: Mapping[str, Any], definition: CustomField | None = None) -> CustomField:
+    """Define or change a custom field of a category (finance staff and administrators).
+
+    A key names one type everywhere (so `?cf_<key>=` filters mean one thing); once assets hold a value, the key,
+    type and category stay, and a change of bounds or choices is refused while it would make a stored value
+    invalid.
+    """
+    _require_definition_writer(actor)
+    with transaction.atomic():
+        original = (
+            CustomField.objects.select_for_update().get(pk=definition.pk)
+            if definition is not None and definition.pk
+            else None
+        )
+        instance = _apply(definition or CustomField(), data)
+        errors: dict[str, str] = {}
+        if original is not None:
+            in_use = Asset.objects.filter(category_id=original.category_id, custom_fields__has_key=original.key)
+            if in_use.exists():
+                for name in ("key", "field_type", "category"):
+                    if getattr(instance, name if name != "category" else "category_id") != getattr(
+                        original, name if name != "category" else "category_id"
+                    ):
+                        errors[name] = "Assets hold values for this field: this can no longer change."
+        if instance.key:
+            other = (
+                CustomField.objects.filter(key=instance.key)
+                .exclude(pk=instance.pk)
+                .exclude(field_type=instance.field_type)
+                .select_related("category")
+                .first()
+            )
+            if other is not None:
+                errors["key"] = (
+                    f"'{instance.key}' is a {other.get_field_type_display().lower()} field in the category "
+                    f"{other.category.name}: a key has one type everywhere. Use another key."
+                )
+        if instance.category_id and original is None:
+            count = CustomField.objects.filter(category_id=instance.category_id).count()
+            if count >= custom_fields.MAX_FIELDS_PER_CATEGORY:
+                errors["category"] = f"A category has at most {custom_fields.MAX_FIELDS_PER_CATEGORY} custom fields."
+        if errors:
+            raise ValidationError(errors)
+        instance.full_clean()
+        if original is not None:
+            _refuse_invalidating_change(instance)
+        try:
+            with transaction.atomic():
+                instance.save()
+        except IntegrityError:
+            raise ValidationError({"key": "This category already has a field with this key."}) from None
+    return instance
+
+
+def _apply(instance: Any, data: Mapping[str, Any]) -> Any:
+    for name, value in data.items():
+        setattr(instance, name, value)
+    return instance
+
+
+def _refuse_invalidating_change(definition: CustomField) -> None:
+    """Refuse new bounds or choices that a stored value would break, naming a few of the assets."""
+    holders = Asset.objects.filter(
+        category_id=definition.category_id, custom_fields__has_key=definition.key
+    ).values_list("asset_tag", "custom_fields")
+    broken: list[str] = []
+    for tag, values in holders.iterator(chunk_size=2000):
+        try:
+            custom_fields.parse_value(definition, values.get(definition.key))
+        except ValidationError:
+            broken.append(tag)
+    if broken:
+        shown = ", ".join(broken[:5]) + (" …" if len(broken) > 5 else "")
+        raise ValidationError(
+            f"{len(broken)} asset(s) hold values this change would make invalid ({shown}). Change them first."
+        )
+
+
+def custom_field_delete(*, actor: Any, definition: CustomField) -> None:
+    """Remove a custom field that no asset holds a value for."""
+    _require_definition_writer(actor)
+    with transaction.atomic():
+        holders = Asset.objects.filter(category_id=definition.category_id, custom_fields__has_key=definition.key)
+        count = holders.count()
+        if count:
+            raise ValidationError(f"{count} asset(s) hold a value for '{definition.key}': clear them first.")
+        definition.delete()
+
+
 # --------------------------------------------------------------------------------------------------
 # Bulk writes: CSV import
 # --------------------------------------------------------------------------------------------------
@@ -667,7 +789,7 @@ def assets_import_rows(*, actor: Actor, rows: Iterable[tuple[int, Mapping[str, A
                     # Neither "unchanged" nor a field error: either would tell what the hidden asset holds.
                     raise PermissionDenied("You may not change this asset.")
                 data, lookups = resolve_row(raw, lookups, current)
-                data = _normalise(data)
+                data = _canonical_custom_fields(_normalise(data), current)
                 if current is not None:
                     changed = {k: v for k, v in data.items() if not _same_cell(getattr(current, k), v)}
                     if not changed:
@@ -736,6 +858,7 @@ def _import_write(
         fields = sorted(
             update_fields
             | {"version", "updated_at", "salvage_value", "useful_life_months", "depreciation_method", "in_service_date"}
+            | {"custom_fields"}
         )
         bulk_update_with_history(
             to_update, Asset, fields, batch_size=1000, default_user=user, default_change_reason="CSV import"

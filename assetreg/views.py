@@ -29,15 +29,18 @@ from django.http import (
 )
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.views.decorators.http import require_GET, require_POST
 
 from ledgerline.contributions import registry as contributions
 from ledgerline.db import joins_as_written
 from ledgerline.exceptions import ConflictError
 from ledgerline.forms import add_service_errors
+from ledgerline.money import Money
 
-from . import csv_io, labels, selectors, services
-from .choices import ALLOWED_TRANSITIONS, FINANCIAL_FIELDS, KIND_FIELDS, AssetStatus
+from . import csv_io, custom_fields, labels, selectors, services
+from .choices import ALLOWED_TRANSITIONS, AssetStatus
+from .fields import ASSET_FIELD_GROUPS, FINANCIAL_FIELDS, MONEY_FIELDS
 from .filtersets import AssetFilterSet
 from .forms import CONFLICT_MESSAGE, AssetForm, DisposeForm, DocumentForm, TransitionForm
 from .list_columns import ListColumn, available_columns, chosen_columns
@@ -99,7 +102,9 @@ def _sort_key(params: QueryDict, columns: Iterable[ListColumn]) -> tuple[str, tu
 def _filtered_assets(request: HttpRequest) -> tuple[AssetFilterSet, Any, str]:
     """The visible assets narrowed by the list's filters and ordered by its sort key."""
     params = _filter_params(request)
-    filterset = AssetFilterSet(params, queryset=selectors.assets_visible_to(request.user), user=request.user)
+    filterset = AssetFilterSet(
+        params, queryset=selectors.assets_visible_to(request.user), user=request.user, category_custom_filters=True
+    )
     sort, ordering = _sort_key(params, available_columns())
     return filterset, filterset.qs.order_by(*ordering), sort
 
@@ -158,10 +163,12 @@ def _asset_list(request: HttpRequest) -> HttpResponse:
         "contributed_columns": contributed_columns,
         "filters": filters,
         "q": request.GET.get("q", ""),
-        "filtered": any(k in params for k in ("q", *LIST_FILTERS, "location")),
+        "filtered": any(k in params for k in ("q", *LIST_FILTERS, "location"))
+        or any(k.startswith("cf_") for k in params),
         "export_query": export.urlencode(),
         "can_create": REGISTER.can(request.user, "write_anywhere"),
         "filter_errors": form.errors if filterset.is_bound and not form.is_valid() else None,
+        "custom_filters": [form[name] for name in filterset.custom_filter_names],
     }
     return render(request, "assetreg/asset_list.html", context)
 
@@ -204,17 +211,60 @@ def asset_export(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
 # --------------------------------------------------------------------------------------------------
 
 
-def _display(asset: Asset, name: str) -> Any:
-    field = Asset._meta.get_field(name)
-    if getattr(field, "choices", None):
-        return getattr(asset, f"get_{name}_display")() or ""
+def _field_row(asset: Asset, name: str) -> dict[str, Any]:
+    """One field of the asset page: its label, the value as shown, and a link for related records."""
+    field: Any = Asset._meta.get_field(name)
     value = getattr(asset, name)
-    return "" if value is None else value
+    row: dict[str, Any] = {"name": name, "label": capfirst(str(field.verbose_name)), "url": "", "date": None}
+    row["money"] = name in MONEY_FIELDS
+    if name in MONEY_FIELDS:
+        row["text"] = Money(value, asset.currency).format() if value is not None else ""
+    elif field.is_relation:
+        if value is None:
+            row["text"] = ""
+        elif name == "custodian":
+            row["text"] = value.get_full_name() or value.get_username()
+        elif name == "parent":
+            row["text"] = f"{value.asset_tag} · {value.name}"
+        else:
+            row["text"] = getattr(value, "path", None) or getattr(value, "name", None) or str(value)
+        if value is not None and name != "custodian" and hasattr(value, "get_absolute_url"):
+            row["url"] = value.get_absolute_url()
+    elif field.choices:
+        row["text"] = getattr(asset, f"get_{name}_display")() or ""
+    elif isinstance(value, date):
+        row["date"], row["text"] = value, value.isoformat()
+    else:
+        row["text"] = "" if value is None else str(value)
+    return row
 
 
-def _rows(asset: Asset, names: Iterable[str]) -> list[tuple[str, Any]]:
-    """(label, value) pairs for a group of simple fields on the asset page."""
-    return [(str(getattr(Asset._meta.get_field(n), "verbose_name", n)).capitalize(), _display(asset, n)) for n in names]
+def _field_groups(asset: Asset) -> list[dict[str, Any]]:
+    """The declared field groups (`assetreg.fields`) as the page shows them: another kind's group is left out."""
+    groups = []
+    for group in ASSET_FIELD_GROUPS:
+        if group.kind and group.kind != asset.kind:
+            continue
+        rows = _custom_rows(asset) if group.custom else [_field_row(asset, n) for n in group.fields]
+        if rows:
+            groups.append({"key": group.key, "legend": group.legend, "rows": rows})
+    return groups
+
+
+def _custom_rows(asset: Asset) -> list[dict[str, Any]]:
+    """The category's own fields, each with the asset's value (and its unit)."""
+    values = asset.custom_fields or {}
+    return [
+        {
+            "name": custom_fields.form_name(d.key),
+            "label": d.label,
+            "text": custom_fields.display(d, values.get(d.key)),
+            "url": "",
+            "date": None,
+            "money": False,
+        }
+        for d in custom_fields.definitions_for(asset.category_id)
+    ]
 
 
 def _transition_targets(asset: Asset) -> list[tuple[str, str]]:
@@ -233,10 +283,7 @@ def _asset_page(request: HttpRequest, asset: Asset, status: int = 200, **forms: 
     )
     context = {
         "asset": asset,
-        "identity": _rows(asset, ("asset_tag", "name", "kind", "serial_number", "department")),
-        "dates": _rows(asset, ("acquisition_date", "in_service_date", "warranty_end", "supplier")),
-        "kind_rows": _rows(asset, KIND_FIELDS.get(asset.kind, ())),
-        "kind_label": asset.get_kind_display(),
+        "field_groups": _field_groups(asset),
         "components": list(asset.components.all()),
         "documents": list(asset.documents.all()),
         "status_changes": list(asset.status_changes.all()),

@@ -17,18 +17,27 @@ from rest_framework import serializers
 
 from ledgerline.api import CompiledRepresentationMixin, MoneyAmountField, StrictInputSerializer
 
-from .. import selectors
+from .. import custom_fields, selectors
 from ..choices import (
     AssetKind,
     AssetStatus,
-    DepreciationMethod,
     DisposalMethod,
     DocumentKind,
-    MeterUnit,
-    OdometerUnit,
 )
+from ..fields import ASSET_FIELDS, CUSTOM_FIELDS, MONEY_FIELDS, group_of
 from ..labels import AssetAddresses
-from ..models import Asset, AssetDocument, Category, Disposal, Location, MeterReading, Site, StatusChange
+from ..models import (
+    Asset,
+    AssetDocument,
+    Category,
+    CustomField,
+    Disposal,
+    Location,
+    MeterReading,
+    Site,
+    StatusChange,
+)
+from ..permissions import ASSET_WRITABLE_FIELDS
 
 VERSION_REQUIRED = "version is required: send the version of the asset you last read, so no change is overwritten."
 
@@ -105,64 +114,68 @@ class AssetLinksSerializer(serializers.Serializer):
     qr = serializers.URLField(read_only=True)
 
 
+CUSTOM_FIELDS_HELP = (
+    "The category's own fields by key (see the category's `custom_fields`): text and choices as strings, numbers "
+    "as JSON numbers, dates as YYYY-MM-DD, yes/no as booleans."
+)
+
+
+@extend_schema_field(
+    {
+        "type": "object",
+        "additionalProperties": {"oneOf": [{"type": "string"}, {"type": "number"}, {"type": "boolean"}]},
+        "maxProperties": custom_fields.MAX_FIELDS_PER_CATEGORY,
+    }
+)
+class CustomValuesField(serializers.DictField):
+    """An asset's custom values, `{key: value}`; bounded here, checked against the category by the service."""
+
+    default_error_messages = {
+        "too_many": f"At most {custom_fields.MAX_FIELDS_PER_CATEGORY} custom fields.",
+        "bad_value": "Give each custom field a text, a number, a yes/no (true/false) or null.",
+        "bad_key": "A key has at most 40 characters.",
+    }
+
+    def to_internal_value(self, data: Any) -> Any:
+        value = super().to_internal_value(data)
+        if len(value) > custom_fields.MAX_FIELDS_PER_CATEGORY:
+            self.fail("too_many")
+        for key, item in value.items():
+            if len(key) > 40:
+                self.fail("bad_key")
+            if item is not None and not isinstance(item, (str, int, float, bool)):
+                self.fail("bad_value")
+            if isinstance(item, str) and len(item) > custom_fields.TEXT_DEFAULT_MAX_LENGTH * 5:
+                self.fail("bad_value")
+        return value
+
+
 # Rendered through a plan compiled from the declared fields (CompiledRepresentationMixin): the same output as
 # DRF's generic path at about half its cost per list row.
 class AssetOutputSerializer(CompiledRepresentationMixin, serializers.ModelSerializer):
-    """An asset with its related records by id and natural key. Money is a string in `currency`."""
+    """An asset with its related records by id and natural key. Money is a string in `currency`.
+
+    The fields are the declared asset fields (`assetreg.fields`); related records are nested references.
+    """
 
     category = CategoryRefSerializer(read_only=True)
     site = SiteRefSerializer(read_only=True)
     location = LocationRefSerializer(read_only=True, allow_null=True)
     parent = AssetRefSerializer(read_only=True, allow_null=True)
     custodian = UserRefSerializer(read_only=True, allow_null=True)
-    acquisition_cost = MoneyAmountField(read_only=True)
-    salvage_value = MoneyAmountField(read_only=True)
+    custom_fields = CustomValuesField(read_only=True, help_text=CUSTOM_FIELDS_HELP)
     disposal = serializers.SerializerMethodField()
     links = serializers.SerializerMethodField()
 
     class Meta:
         model = Asset
-        fields = [
-            "id",
-            "asset_tag",
-            "name",
-            "kind",
-            "category",
-            "status",
-            "site",
-            "location",
-            "parent",
-            "custodian",
-            "department",
-            "acquisition_date",
-            "in_service_date",
-            "acquisition_cost",
-            "salvage_value",
-            "currency",
-            "useful_life_months",
-            "depreciation_method",
-            "declining_factor",
-            "expected_units",
-            "supplier",
-            "warranty_end",
-            "serial_number",
-            "notes",
-            "address",
-            "floor_area_m2",
-            "year_built",
-            "vin",
-            "plate",
-            "odometer_unit",
-            "manufacturer",
-            "model_number",
-            "meter_unit",
-            "disposal",
-            "version",
-            "created_at",
-            "updated_at",
-            "links",
-        ]
+        fields = ["id", *ASSET_FIELDS, "disposal", "version", "created_at", "updated_at", "links"]
         read_only_fields = fields
+
+    def build_standard_field(self, field_name: str, model_field: Any) -> tuple[type[serializers.Field], dict]:
+        if field_name in MONEY_FIELDS:
+            return MoneyAmountField, {"read_only": True}
+        return super().build_standard_field(field_name, model_field)
 
     @extend_schema_field(DisposalOutputSerializer(allow_null=True))
     def get_disposal(self, asset: Asset) -> dict[str, Any] | None:
@@ -281,8 +294,37 @@ class LocationOutputSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class CustomFieldOutputSerializer(serializers.ModelSerializer):
+    """A field of the category's own: its key in an asset's `custom_fields`, type, bounds and choices."""
+
+    type = serializers.CharField(source="field_type", read_only=True, help_text="text, number, date, yes_no, choice")
+    min_value = serializers.DecimalField(max_digits=16, decimal_places=6, read_only=True, allow_null=True)
+    max_value = serializers.DecimalField(max_digits=16, decimal_places=6, read_only=True, allow_null=True)
+    choices = serializers.ListField(child=serializers.CharField(), read_only=True)
+
+    class Meta:
+        model = CustomField
+        fields = [
+            "key",
+            "label",
+            "type",
+            "required",
+            "help_text",
+            "order",
+            "max_length",
+            "unit",
+            "decimal_places",
+            "min_value",
+            "max_value",
+            "choices",
+        ]
+        read_only_fields = fields
+
+
 class CategoryOutputSerializer(serializers.ModelSerializer):
-    """A category of assets and the depreciation defaults new assets inherit from it."""
+    """A category of assets, the depreciation defaults new assets inherit from it, and its own fields."""
+
+    custom_fields = CustomFieldOutputSerializer(source="field_definitions", many=True, read_only=True)
 
     class Meta:
         model = Category
@@ -295,6 +337,7 @@ class CategoryOutputSerializer(serializers.ModelSerializer):
             "default_depreciation_method",
             "default_declining_factor",
             "first_period_convention",
+            "custom_fields",
         ]
         read_only_fields = fields
 
@@ -309,19 +352,34 @@ def _request_user(serializer: serializers.Serializer) -> Any:
     return getattr(request, "user", None)
 
 
-class AssetCreateInputSerializer(StrictInputSerializer):
+def _input_help_text(name: str) -> str:
+    """The model's help text, and who may set the field or which kind of asset has it."""
+    group = group_of(name)
+    model_help = str(getattr(Asset._meta.get_field(name), "help_text", "") or "")
+    notes = []
+    if group.financial:
+        notes.append("Finance only.")
+    if group.kind:
+        notes.append(f"Only for {AssetKind(group.kind).label.lower()} assets.")
+    if name in MONEY_FIELDS:
+        notes.append('A string in `currency`, e.g. "12500.00".')
+    if name in CUSTOM_FIELDS:
+        return CUSTOM_FIELDS_HELP + " Send the whole set: keys left out have no value."
+    return " ".join([*notes, model_help]).strip()
+
+
+class AssetCreateInputSerializer(StrictInputSerializer, serializers.ModelSerializer):
     """A new asset. Related records are given by id; amounts as strings. Which fields a role may set, and the
-    rules of each kind, are checked when the asset is saved."""
+    rules of each kind, are checked when the asset is saved.
+
+    The fields are the writable asset fields (`assetreg.fields`), shaped from the model's columns.
+    """
 
     unknown_field_messages = {
         "status": "Change the status with the transition or dispose action.",
         "version": "The version is set by the register.",
     }
 
-    asset_tag = serializers.CharField(max_length=32)
-    name = serializers.CharField(max_length=200)
-    kind = serializers.ChoiceField(choices=AssetKind.choices)
-    category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.all())
     site = serializers.PrimaryKeyRelatedField(queryset=Site.objects.none(), help_text="A site you may see.")
     location = serializers.PrimaryKeyRelatedField(queryset=Location.objects.none(), allow_null=True, required=False)
     parent = serializers.PrimaryKeyRelatedField(  # type: ignore[assignment]  # a declared field, not .parent
@@ -330,49 +388,31 @@ class AssetCreateInputSerializer(StrictInputSerializer):
     custodian = serializers.PrimaryKeyRelatedField(
         queryset=get_user_model().objects.filter(is_active=True), allow_null=True, required=False
     )
-    department = serializers.CharField(max_length=100, allow_blank=True, required=False)
-    acquisition_date = serializers.DateField(allow_null=True, required=False)
-    in_service_date = serializers.DateField(allow_null=True, required=False)
-    acquisition_cost = MoneyAmountField(required=False, help_text='Finance only. A string, e.g. "12500.00".')
-    currency = serializers.CharField(max_length=3, required=False, help_text="Finance only. ISO 4217, e.g. EUR.")
-    salvage_value = MoneyAmountField(required=False, allow_null=True, help_text="Finance only.")
-    useful_life_months = serializers.IntegerField(allow_null=True, required=False, help_text="Finance only.")
-    depreciation_method = serializers.ChoiceField(
-        choices=DepreciationMethod.choices, required=False, help_text="Finance only."
-    )
-    declining_factor = serializers.DecimalField(
-        max_digits=5,
-        decimal_places=2,
-        allow_null=True,
-        required=False,
-        help_text="Finance only. Declining balance: 2.00 is double declining; empty takes the category's.",
-    )
-    expected_units = serializers.DecimalField(
-        max_digits=20,
-        decimal_places=4,
-        allow_null=True,
-        required=False,
-        help_text="Finance only. Units of production: the total the asset is expected to produce.",
-    )
-    supplier = serializers.CharField(max_length=200, allow_blank=True, required=False)
-    warranty_end = serializers.DateField(allow_null=True, required=False)
-    serial_number = serializers.CharField(max_length=100, allow_blank=True, required=False)
-    notes = serializers.CharField(allow_blank=True, required=False, trim_whitespace=False)
-    address = serializers.CharField(allow_blank=True, required=False, help_text="Buildings only.")
-    floor_area_m2 = serializers.DecimalField(
-        max_digits=12, decimal_places=2, allow_null=True, required=False, help_text="Buildings only."
-    )
-    year_built = serializers.IntegerField(allow_null=True, required=False, help_text="Buildings only.")
-    vin = serializers.CharField(max_length=17, allow_blank=True, required=False, help_text="Vehicles only.")
-    plate = serializers.CharField(max_length=20, allow_blank=True, required=False, help_text="Vehicles only.")
-    odometer_unit = serializers.ChoiceField(
-        choices=OdometerUnit.choices, allow_blank=True, required=False, help_text="Vehicles only."
-    )
-    manufacturer = serializers.CharField(max_length=100, allow_blank=True, required=False, help_text="Equipment.")
-    model_number = serializers.CharField(max_length=100, allow_blank=True, required=False, help_text="Equipment.")
-    meter_unit = serializers.ChoiceField(
-        choices=MeterUnit.choices, allow_blank=True, required=False, help_text="Equipment only."
-    )
+
+    class Meta:
+        model = Asset
+        fields = list(ASSET_WRITABLE_FIELDS)
+        extra_kwargs = {
+            # The service reports a taken tag (a unique check here would also refuse an asset's own tag).
+            "asset_tag": {"validators": []},
+            "notes": {"trim_whitespace": False},
+        }
+
+    def build_standard_field(self, field_name: str, model_field: Any) -> tuple[type[serializers.Field], dict]:
+        if field_name in MONEY_FIELDS:
+            return MoneyAmountField, {"required": False, "allow_null": True}
+        if field_name in CUSTOM_FIELDS:
+            return CustomValuesField, {"required": False, "allow_null": True}
+        return super().build_standard_field(field_name, model_field)
+
+    def get_extra_kwargs(self) -> dict[str, Any]:
+        extra = {name: {"help_text": _input_help_text(name)} for name in ASSET_WRITABLE_FIELDS}
+        for name, kwargs in super().get_extra_kwargs().items():
+            extra.setdefault(name, {}).update(kwargs)
+        return extra
+
+    def get_validators(self) -> list[Any]:
+        return []  # the service checks the whole asset
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -394,6 +434,9 @@ class AssetUpdateInputSerializer(AssetCreateInputSerializer):
     unknown_field_messages = {"status": "Change the status with the transition or dispose action."}
 
     version = serializers.IntegerField(min_value=1, error_messages={"required": VERSION_REQUIRED})
+
+    class Meta(AssetCreateInputSerializer.Meta):
+        fields = [*AssetCreateInputSerializer.Meta.fields, "version"]
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if "version" not in attrs:  # a PATCH skips `required`; the version is never optional

@@ -32,7 +32,7 @@ from ledgerline.api_schema import KeysetPageSchema
 from ledgerline.db import joins_as_written
 
 from .. import selectors, services
-from ..filtersets import AssetFilterSet
+from ..filtersets import CUSTOM_FILTERS_DOC, AssetFilterSet
 from ..models import Asset, AssetDocument, Category, Location, MeterReading, Site
 from .serializers import (
     AssetCreateInputSerializer,
@@ -87,6 +87,17 @@ class AssetKeysetPagination(KeysetPagination):
             "ties are broken by id so pages are stable. For delta sync, pass `updated_since` (ISO 8601) with the "
             "time of your last sync: only assets changed after it are listed."
         ),
+        parameters=[
+            OpenApiParameter(
+                name="custom_fields",
+                type={"type": "object", "additionalProperties": {"type": "string"}},
+                location=OpenApiParameter.QUERY,
+                style="form",
+                explode=True,
+                required=False,
+                description=CUSTOM_FILTERS_DOC,
+            )
+        ],
     ),
     retrieve=extend_schema(summary="One asset", responses={200: AssetOutputSerializer, 404: NOT_FOUND}),
 )
@@ -443,4 +454,4 @@ class CategoryViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_converter = "int"
 
     def get_queryset(self) -> QuerySet[Category]:
-        return selectors.categories()
+        return selectors.categories().prefetch_related("field_definitions")

@@ -25,7 +25,7 @@ from simple_history.utils import bulk_create_with_history
 
 from assetreg import services
 from assetreg.choices import AssetKind, AssetStatus, DepreciationMethod, DisposalMethod, LocationKind
-from assetreg.models import Asset, Category, Location, Site, StatusChange
+from assetreg.models import Asset, Category, CustomField, Location, Site, StatusChange
 from ledgerline import contributions, roles
 
 DEFAULT_PASSWORD = "ledgerline-demo"
@@ -462,6 +462,57 @@ VIN_VALUES = dict(
 VIN_WEIGHTS = (8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2)
 VIN_YEARS = "ABCDEFGHJKLMNPRSTVWXY123456789"  # model years 2010, 2011, ...
 PLATE_LETTERS = "BCDFGHJKLMNPRSTVWXZ"
+
+
+# The organisation's own fields on two categories (see assetreg.custom_fields), left for the demo users to fill.
+CUSTOM_FIELDS: tuple[tuple[str, dict[str, Any]], ...] = (
+    (
+        "Fire safety systems",
+        {
+            "key": "zone_count",
+            "label": "Zone count",
+            "field_type": "number",
+            "unit": "zones",
+            "min_value": Decimal(1),
+            "max_value": Decimal(512),
+            "order": 1,
+        },
+    ),
+    (
+        "Fire safety systems",
+        {
+            "key": "panel_protocol",
+            "label": "Protocol",
+            "field_type": "choice",
+            "choices": ["Conventional", "Addressable", "Wireless"],
+            "order": 2,
+        },
+    ),
+    (
+        "Elevators",
+        {
+            "key": "certificate_number",
+            "label": "Certificate number",
+            "field_type": "text",
+            "max_length": 40,
+            "help_text": "From the last statutory inspection.",
+            "order": 1,
+        },
+    ),
+    ("Elevators", {"key": "certificate_until", "label": "Certificate valid until", "field_type": "date", "order": 2}),
+    (
+        "Elevators",
+        {
+            "key": "rated_load",
+            "label": "Rated load",
+            "field_type": "number",
+            "unit": "kg",
+            "min_value": Decimal(1),
+            "max_value": Decimal(100000),
+            "order": 3,
+        },
+    ),
+)
 
 
 def make_vin(rng: random.Random, wmi: str, model_year: int) -> str:
@@ -962,6 +1013,15 @@ class Command(BaseCommand):
                 },
             )
             _bump(created, "categories")
+        for category_name, definition in CUSTOM_FIELDS:
+            category = known.get(category_name)
+            if category is None:
+                continue
+            if CustomField.objects.filter(category=category, key=definition["key"]).exists():
+                _bump(existing, "custom fields")
+                continue
+            services.custom_field_save(actor=admin, data={"category": category, **definition})
+            _bump(created, "custom fields")
         return known
 
     def _locations(

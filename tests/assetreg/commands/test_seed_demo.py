@@ -11,7 +11,7 @@ from django.utils import timezone
 from assetreg import selectors
 from assetreg.choices import AssetKind, AssetStatus
 from assetreg.management.commands.seed_demo import DEFAULT_PASSWORD
-from assetreg.models import Asset, Disposal, Location, Site, StatusChange, validate_vin
+from assetreg.models import Asset, CustomField, Disposal, Location, Site, StatusChange, validate_vin
 from finance import services as finance_services
 from finance.choices import EntryKind
 from finance.models import ValueEntry
@@ -55,6 +55,8 @@ def test_seed_demo_builds_a_realistic_register_once():
     assert Disposal.objects.filter(proceeds__gt=0).exists()
     assert Asset.objects.filter(status=AssetStatus.DISPOSED).count() == Disposal.objects.count() > 0
     assert Asset.objects.filter(status=AssetStatus.UNDER_MAINTENANCE).exists()
+    # ... categories with their own fields (custom fields) to fill in
+    assert set(CustomField.objects.values_list("category__name", flat=True)) == {"Elevators", "Fire safety systems"}
     # ... warranties ending within 30 days for the daily alert
     today = timezone.localdate()
     assert Asset.objects.filter(warranty_end__gte=today, warranty_end__lte=today + timedelta(days=30)).exists()

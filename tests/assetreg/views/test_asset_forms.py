@@ -5,7 +5,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from assetreg.choices import FINANCIAL_FIELDS, AssetKind, AssetStatus
+from assetreg.choices import AssetKind, AssetStatus
+from assetreg.fields import FINANCIAL_FIELDS
 from assetreg.models import Asset
 from tests.factories import AssetFactory, CategoryFactory, LocationFactory
 
