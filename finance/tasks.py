@@ -1,8 +1,10 @@
 """Celery tasks of the valuation engine: thin wrappers around finance.services."""
 
 from datetime import date
+from typing import Any
 
 from celery import shared_task
+from celery.contrib.django.task import DjangoTask
 from django.db import OperationalError
 
 from ledgerline.policy import SYSTEM
@@ -10,7 +12,17 @@ from ledgerline.policy import SYSTEM
 from . import services
 
 
+class RunChunkTask(DjangoTask):
+    """A chunk that fails for good (retries used up, or killed at its time limit) fails its run with the reason."""
+
+    def on_failure(self, exc: Exception, task_id: str, args: Any, kwargs: Any, einfo: Any) -> None:
+        run_id = kwargs.get("run_id", args[0] if args else None)
+        if run_id is not None:
+            services.depreciation_run_fail(run_id=run_id, reason=f"A chunk of the run failed: {exc!r}")
+
+
 @shared_task(
+    base=RunChunkTask,
     name="finance.depreciation_run_chunk",
     acks_late=True,
     autoretry_for=(OperationalError,),

@@ -15,7 +15,8 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from ledgerline.api import CompiledRepresentationMixin, MoneyAmountField, StrictInputSerializer
+from ledgerline import bounds
+from ledgerline.api import CompiledRepresentationMixin, IdField, MoneyAmountField, StrictInputSerializer
 
 from .. import selectors
 from ..choices import (
@@ -117,6 +118,9 @@ class AssetOutputSerializer(CompiledRepresentationMixin, serializers.ModelSerial
     custodian = UserRefSerializer(read_only=True, allow_null=True)
     acquisition_cost = MoneyAmountField(read_only=True)
     salvage_value = MoneyAmountField(read_only=True)
+    # Empty ("") on assets of other kinds: declared so that the schema's enum allows the blank it sends.
+    odometer_unit = serializers.ChoiceField(choices=OdometerUnit.choices, allow_blank=True, read_only=True)
+    meter_unit = serializers.ChoiceField(choices=MeterUnit.choices, allow_blank=True, read_only=True)
     disposal = serializers.SerializerMethodField()
     links = serializers.SerializerMethodField()
 
@@ -321,22 +325,22 @@ class AssetCreateInputSerializer(StrictInputSerializer):
     asset_tag = serializers.CharField(max_length=32)
     name = serializers.CharField(max_length=200)
     kind = serializers.ChoiceField(choices=AssetKind.choices)
-    category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.all())
-    site = serializers.PrimaryKeyRelatedField(queryset=Site.objects.none(), help_text="A site you may see.")
-    location = serializers.PrimaryKeyRelatedField(queryset=Location.objects.none(), allow_null=True, required=False)
-    parent = serializers.PrimaryKeyRelatedField(  # type: ignore[assignment]  # a declared field, not .parent
+    category = IdField(queryset=Category.objects.all())
+    site = IdField(queryset=Site.objects.none(), help_text="A site you may see.")
+    location = IdField(queryset=Location.objects.none(), allow_null=True, required=False)
+    parent = IdField(  # type: ignore[assignment]  # a declared field, not .parent
         queryset=Asset.objects.none(), allow_null=True, required=False, help_text="The asset this is a component of."
     )
-    custodian = serializers.PrimaryKeyRelatedField(
-        queryset=get_user_model().objects.filter(is_active=True), allow_null=True, required=False
-    )
+    custodian = IdField(queryset=get_user_model().objects.filter(is_active=True), allow_null=True, required=False)
     department = serializers.CharField(max_length=100, allow_blank=True, required=False)
     acquisition_date = serializers.DateField(allow_null=True, required=False)
     in_service_date = serializers.DateField(allow_null=True, required=False)
     acquisition_cost = MoneyAmountField(required=False, help_text='Finance only. A string, e.g. "12500.00".')
     currency = serializers.CharField(max_length=3, required=False, help_text="Finance only. ISO 4217, e.g. EUR.")
     salvage_value = MoneyAmountField(required=False, allow_null=True, help_text="Finance only.")
-    useful_life_months = serializers.IntegerField(allow_null=True, required=False, help_text="Finance only.")
+    useful_life_months = serializers.IntegerField(
+        min_value=1, max_value=bounds.MAX_USEFUL_LIFE_MONTHS, allow_null=True, required=False, help_text="Finance only."
+    )
     depreciation_method = serializers.ChoiceField(
         choices=DepreciationMethod.choices, required=False, help_text="Finance only."
     )
@@ -357,12 +361,18 @@ class AssetCreateInputSerializer(StrictInputSerializer):
     supplier = serializers.CharField(max_length=200, allow_blank=True, required=False)
     warranty_end = serializers.DateField(allow_null=True, required=False)
     serial_number = serializers.CharField(max_length=100, allow_blank=True, required=False)
-    notes = serializers.CharField(allow_blank=True, required=False, trim_whitespace=False)
-    address = serializers.CharField(allow_blank=True, required=False, help_text="Buildings only.")
+    notes = serializers.CharField(
+        max_length=bounds.MAX_TEXT_LENGTH, allow_blank=True, required=False, trim_whitespace=False
+    )
+    address = serializers.CharField(
+        max_length=bounds.MAX_TEXT_LENGTH, allow_blank=True, required=False, help_text="Buildings only."
+    )
     floor_area_m2 = serializers.DecimalField(
         max_digits=12, decimal_places=2, allow_null=True, required=False, help_text="Buildings only."
     )
-    year_built = serializers.IntegerField(allow_null=True, required=False, help_text="Buildings only.")
+    year_built = serializers.IntegerField(
+        min_value=1000, max_value=2100, allow_null=True, required=False, help_text="Buildings only."
+    )
     vin = serializers.CharField(max_length=17, allow_blank=True, required=False, help_text="Vehicles only.")
     plate = serializers.CharField(max_length=20, allow_blank=True, required=False, help_text="Vehicles only.")
     odometer_unit = serializers.ChoiceField(
@@ -407,7 +417,9 @@ class AssetTransitionInputSerializer(StrictInputSerializer):
     to_status = serializers.ChoiceField(choices=AssetStatus.choices)
     reason = serializers.CharField(max_length=2000)
     effective_date = serializers.DateField(required=False, allow_null=True)
-    version = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+    version = serializers.IntegerField(
+        min_value=1, error_messages={"required": VERSION_REQUIRED, "null": VERSION_REQUIRED}
+    )
 
 
 class AssetDisposeInputSerializer(StrictInputSerializer):
@@ -417,7 +429,9 @@ class AssetDisposeInputSerializer(StrictInputSerializer):
     method = serializers.ChoiceField(choices=DisposalMethod.choices)
     proceeds = MoneyAmountField(help_text='In the asset\'s currency, as a string, e.g. "250.00".')
     reason = serializers.CharField(max_length=2000)
-    version = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+    version = serializers.IntegerField(
+        min_value=1, error_messages={"required": VERSION_REQUIRED, "null": VERSION_REQUIRED}
+    )
 
 
 class AssetDocumentInputSerializer(StrictInputSerializer):
@@ -445,7 +459,12 @@ def asset_tag_from_code(code: str) -> str:
     """The asset tag in a scanned label (`https://…/t/<TAG>`) or a tag typed in as it is."""
     code = code.strip()
     if "/t/" in code:
-        path = urlsplit(code).path if "://" in code else code.split("?", 1)[0].split("#", 1)[0]
+        path = code.split("?", 1)[0].split("#", 1)[0]
+        if "://" in code:
+            try:
+                path = urlsplit(code).path
+            except ValueError:  # a garbled scan such as `https://[::1/t/ABC`: read the path as it is written
+                path = path.split("://", 1)[1]
         code = unquote(path.rsplit("/t/", 1)[-1].strip("/"))
     return code.strip().upper()
 
