@@ -4,6 +4,8 @@ that a run can post. Past a bound is a 400 with a field message and nothing is w
 from datetime import date
 
 import pytest
+from billiard.exceptions import WorkerLostError
+from celery.signals import task_failure
 
 from finance import services
 from finance.choices import EntryKind, RunStatus
@@ -120,10 +122,15 @@ def test_a_chunk_task_that_fails_for_good_fails_its_run(world, textbook_asset, m
     run = services.depreciation_run_start(actor=world.finance, period=date(2024, 12, 1), dispatch=False)
     DepreciationRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING, finished_at=None)
 
-    depreciation_run_chunk_task.on_failure(
-        TimeoutError("hard time limit (720s) exceeded"), "task-id", (run.pk, 1, 100), {}, None
+    # What the worker's parent process sends when a chunk's process dies or hits its hard time limit.
+    task_failure.send(
+        sender=depreciation_run_chunk_task,
+        task_id="task-id",
+        exception=WorkerLostError("Worker exited prematurely: signal 9 (SIGKILL)."),
+        args=(run.pk, 1, 100),
+        kwargs={},
     )
 
     run.refresh_from_db()
     assert run.status == RunStatus.FAILED
-    assert "hard time limit" in run.error
+    assert "signal 9" in run.error
