@@ -36,7 +36,9 @@ echo "Preparing the API server's database (migrate, demo data)"
 "$PYTHON" manage.py migrate --noinput -v0
 "$PYTHON" manage.py seed_demo >/dev/null
 
-"$PYTHON" manage.py runserver "127.0.0.1:${PORT}" --noreload --nothreading >"$work/server.log" 2>&1 &
+# gunicorn with two worker processes, as in production, so the two cores serve schemathesis's two workers.
+.venv/bin/gunicorn ledgerline.wsgi --bind "127.0.0.1:${PORT}" --workers 2 --timeout 60 --no-control-socket \
+    --error-logfile - >"$work/server.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 1 60); do
     if "$PYTHON" -c "import urllib.request; urllib.request.urlopen('${BASE}/healthz', timeout=2)" 2>/dev/null; then
@@ -69,7 +71,7 @@ for role in fm finance; do
         --phases examples,coverage,fuzzing \
         --max-examples "$EXAMPLES" \
         --seed "$SEED" \
-        --workers 1 \
+        --workers 2 \
         --request-timeout 30 \
         --suppress-health-check all \
         --no-color \
