@@ -21,12 +21,13 @@ STAMP := $(VENV)/.installed
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: help venv demo test lint migrate seed clean
+.PHONY: help venv demo test lint api-fuzz migrate seed clean
 
 help:
 	@echo "make demo    run the demo (web on http://127.0.0.1:$(PORT)/, Celery worker and beat); PORT=8000"
 	@echo "make test    run the test suite (set DATABASE_URL and CELERY_BROKER_URL for PostgreSQL and Redis)"
 	@echo "make lint    ruff check, ruff format --check, mypy"
+	@echo "make api-fuzz  schemathesis over the whole API schema against a live demo server (fm and finance)"
 	@echo "make migrate / make seed / make clean"
 
 # The virtualenv is (re)installed only when pyproject.toml is newer than the stamp.
@@ -56,6 +57,11 @@ lint: $(STAMP)
 	echo "ruff format --check ."; $(BIN)/ruff format --check . || status=1; \
 	echo "mypy ."; $(BIN)/mypy . || status=1; \
 	exit $$status
+
+# Schemathesis against a server started for it on 127.0.0.1 (API_FUZZ_PORT, default 8765) with the demo data;
+# fails on any server error or response the schema does not describe. API_FUZZ_EXAMPLES bounds the cases.
+api-fuzz: $(STAMP)
+	./scripts/api_fuzz.sh
 
 migrate: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput

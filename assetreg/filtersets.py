@@ -6,14 +6,17 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.db.models.fields.json import KeyTransform
 from django_filters import rest_framework as filters
 
+from ledgerline.filters import IdFilter, IdMultipleFilter
+
 from . import custom_fields
 from .choices import AssetKind, AssetStatus, CustomFieldType
-from .models import Asset, Category, CustomField, Location, Site
+from .models import Asset, AssetDocument, Category, CustomField, Location, MeterReading, Site
 
 CUSTOM_PREFIX = custom_fields.form_name("")
 CUSTOM_RANGES = ("gte", "lte")
@@ -60,14 +63,13 @@ class AssetFilterSet(filters.FilterSet):
     status = filters.MultipleChoiceFilter(
         choices=AssetStatus.choices, help_text=_several("status", "status=planned&status=in_service")
     )
-    site = filters.ModelMultipleChoiceFilter(
-        queryset=Site.objects.all(), help_text=_several("site id", "site=1&site=2")
-    )
-    location = filters.ModelChoiceFilter(queryset=Location.objects.all())
-    category = filters.ModelMultipleChoiceFilter(
+    site = IdMultipleFilter(queryset=Site.objects.all(), help_text=_several("site id", "site=1&site=2"))
+    location = IdFilter(queryset=Location.objects.all())
+    category = IdMultipleFilter(
         queryset=Category.objects.all(), help_text=_several("category id", "category=3&category=4")
     )
-    parent = filters.ModelChoiceFilter(queryset=Asset.objects.all())
+    parent = IdFilter(queryset=Asset.objects.all())
+    custodian = IdFilter(queryset=get_user_model().objects.all())
     asset_tag = filters.CharFilter(field_name="asset_tag", lookup_expr="iexact")
     updated_since = filters.IsoDateTimeFilter(
         field_name="updated_at", lookup_expr="gt", label="Changed after (ISO 8601 date-time)"
@@ -86,8 +88,15 @@ class AssetFilterSet(filters.FilterSet):
         if user is not None:
             from . import selectors
 
+            # Every id filter offers only what the user may see, so another site's id is refused exactly like an
+            # id that does not exist (a 200-empty answer would tell that it exists elsewhere).
+            visible = selectors.assets_visible_to(user)
             self.filters["site"].queryset = selectors.sites_visible_to(user)
             self.filters["location"].queryset = selectors.locations_visible_to(user)
+            self.filters["parent"].queryset = visible
+            self.filters["custodian"].queryset = get_user_model().objects.filter(
+                pk__in=visible.filter(custodian__isnull=False).values("custodian_id")
+            )
         self.custom_filter_names: list[str] = []
         self._add_custom_filters()
 
@@ -175,3 +184,46 @@ class AssetFilterSet(filters.FilterSet):
             | Q(manufacturer__icontains=value)
             | Q(model_number__icontains=value)
         )
+
+
+class LocationFilterSet(filters.FilterSet):
+    """`site`, `kind` and `parent` for the locations list; ids the user may not see are refused like missing ones."""
+
+    site = IdFilter(queryset=Site.objects.all())
+    parent = IdFilter(queryset=Location.objects.all())
+
+    class Meta:
+        model = Location
+        fields = ["site", "kind", "parent"]
+
+    def __init__(self, *args, user=None, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        if user is not None:
+            from . import selectors
+
+            self.filters["site"].queryset = selectors.sites_visible_to(user)
+            self.filters["parent"].queryset = selectors.locations_visible_to(user)
+
+
+class AssetDocumentFilterSet(filters.FilterSet):
+    """`updated_since` for delta sync: the attachments added after a time."""
+
+    updated_since = filters.IsoDateTimeFilter(
+        field_name="uploaded_at", lookup_expr="gt", label="Added after (ISO 8601 date-time)"
+    )
+
+    class Meta:
+        model = AssetDocument
+        fields = ["updated_since"]
+
+
+class MeterReadingFilterSet(filters.FilterSet):
+    """`updated_since` for delta sync: the readings recorded after a time."""
+
+    updated_since = filters.IsoDateTimeFilter(
+        field_name="recorded_at", lookup_expr="gt", label="Recorded after (ISO 8601 date-time)"
+    )
+
+    class Meta:
+        model = MeterReading
+        fields = ["updated_since"]

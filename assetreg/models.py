@@ -20,7 +20,8 @@ from django.db.models import F, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from ledgerline.money import CURRENCY_CHOICES, Money, validate_currency
+from ledgerline import bounds
+from ledgerline.money import CURRENCY_CHOICES, Money, amount_error, validate_currency
 
 from .choices import (
     KIND_REQUIRED_FIELDS,
@@ -43,6 +44,7 @@ asset_tag_validator = RegexValidator(
     "Use 1 to 32 capital letters, digits, '-', '_' or '.', starting with a letter or digit.",
 )
 code_validator = RegexValidator(r"^[A-Za-z0-9][A-Za-z0-9\-_.]*$", "Use letters, digits, '-', '_' or '.'.")
+CURRENCY_CHOICES_SET = {code for code, _ in CURRENCY_CHOICES}
 VIN_RE = re.compile(r"^[A-HJ-NPR-Z0-9]{17}$")
 
 
@@ -179,6 +181,10 @@ class Category(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        if life_error := bounds.useful_life_error(self.default_useful_life_months):
+            raise ValidationError({"default_useful_life_months": life_error})
 
 
 custom_field_key_validator = RegexValidator(
@@ -439,6 +445,19 @@ class Asset(models.Model):
             add("salvage_value", "The salvage value cannot be more than the acquisition cost.")
         if self.useful_life_months is not None and self.useful_life_months < 1:
             add("useful_life_months", "The useful life must be at least one month.")
+        elif life_error := bounds.useful_life_error(self.useful_life_months):
+            add("useful_life_months", life_error)
+        if self.currency in CURRENCY_CHOICES_SET:
+            for field in ("acquisition_cost", "salvage_value"):
+                value = getattr(self, field)
+                if isinstance(value, Decimal) and (money_error := amount_error(value, self.currency)):
+                    add(field, money_error)
+        for field in ("acquisition_date", "in_service_date", "warranty_end"):
+            if day_error := bounds.date_error(getattr(self, field)):
+                add(field, day_error)
+        for field in ("notes", "address"):
+            if len(getattr(self, field) or "") > bounds.MAX_TEXT_LENGTH:
+                add(field, f"Keep this under {bounds.MAX_TEXT_LENGTH:,} characters.")
         if (
             self.depreciation_method
             and self.depreciation_method != DepreciationMethod.NONE

@@ -24,9 +24,9 @@ from django.db.models import F
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from ledgerline import events, roles
+from ledgerline import bounds, events, roles
 from ledgerline.exceptions import ConflictError
-from ledgerline.money import Money, parse_amount
+from ledgerline.money import Money, amount_error, parse_amount
 from ledgerline.policy import Actor, user_or_none
 
 from . import custom_fields, permissions
@@ -332,6 +332,8 @@ def _check_transition(asset: Asset, to_status: str, reason: str, effective_date:
     effective_date = effective_date or today
     if effective_date > today:
         raise ValidationError({"effective_date": "The date cannot be in the future."})
+    if day_error := bounds.date_error(effective_date):
+        raise ValidationError({"effective_date": day_error})
     return effective_date
 
 
@@ -379,10 +381,14 @@ def asset_dispose(
         amount = parse_amount(proceeds)
         if amount < 0:
             errors["proceeds"] = "Proceeds cannot be negative."
+        elif proceeds_error := amount_error(amount, asset.currency):
+            errors["proceeds"] = proceeds_error
     except ValidationError as exc:
         errors["proceeds"] = exc.messages[0]
     if disposal_date is None:
         errors["disposal_date"] = "Give the disposal date."
+    elif day_error := bounds.date_error(disposal_date):
+        errors["disposal_date"] = day_error
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -424,8 +430,12 @@ def meter_reading_record(
         raise ValidationError({"value": exc.messages}) from None
     if amount < 0:
         raise ValidationError({"value": "A meter reading cannot be negative."})
+    if amount > bounds.MAX_AMOUNT:
+        raise ValidationError({"value": f"Enter a reading of at most {bounds.MAX_AMOUNT:,}."})
     if reading_date is None or reading_date > timezone.localdate():
         raise ValidationError({"reading_date": "The reading date cannot be in the future."})
+    if day_error := bounds.date_error(reading_date):
+        raise ValidationError({"reading_date": day_error})
     with transaction.atomic():
         Asset.objects.select_for_update().filter(pk=asset.pk).first()  # one writer of an asset's readings at a time
         earlier = (
@@ -459,8 +469,17 @@ def meter_reading_record(
             note=(note or "").strip()[:200],
             recorded_by=user_or_none(actor),
         )
+        _touch(asset)
         events.announce(MeterReadingRecorded(actor=actor, asset=asset, reading=reading))
-        return reading
+    return reading
+
+
+def _touch(asset: Asset) -> None:
+    """A reading or a document added to (or removed from) an asset changes the asset for delta sync: its
+    `updated_at` and `version` move on, so a device syncing with `updated_since` fetches it again."""
+    now = timezone.now()
+    Asset.objects.filter(pk=asset.pk).update(version=F("version") + 1, updated_at=now)
+    asset.refresh_from_db(fields=["version", "updated_at"])
 
 
 # --------------------------------------------------------------------------------------------------
@@ -548,6 +567,7 @@ def asset_document_add(
         with transaction.atomic():
             document.full_clean(exclude=["file"])
             document.save()
+            _touch(asset)
     except Exception:
         document.file.delete(save=False)
         raise
@@ -560,7 +580,9 @@ def asset_document_delete(*, actor: Actor, document: AssetDocument) -> None:
     if document.asset.is_disposed:
         raise ValidationError("A disposed asset is read-only.")
     storage, path = document.file.storage, document.file.name
-    document.delete()
+    with transaction.atomic():
+        document.delete()
+        _touch(document.asset)
     if path:
         transaction.on_commit(lambda: storage.delete(path))
 

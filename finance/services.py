@@ -19,7 +19,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.db.models import F, Max, Min, Q, Sum
 from django.utils import timezone
 
@@ -27,8 +27,8 @@ from assetreg import selectors as register_selectors
 from assetreg import services as register_services
 from assetreg.choices import DepreciationMethod
 from assetreg.models import Asset, Disposal
-from ledgerline import roles
-from ledgerline.money import Money, parse_amount
+from ledgerline import bounds, roles
+from ledgerline.money import Money, amount_error, parse_amount
 from ledgerline.policy import Actor, is_system, user_or_none
 
 from . import plans as plan_math
@@ -138,6 +138,8 @@ def plan_for(asset: Asset) -> DepreciationPlan | None:
 def _check_period(period: date) -> date:
     if period is None:
         raise ValidationError({"period": "Give the month to post."})
+    if day_error := bounds.date_error(period):
+        raise ValidationError({"period": day_error})
     period = _first_of_month(period)
     if period > _first_of_month(timezone.localdate()):
         raise ValidationError({"period": "A future month cannot be posted yet."})
@@ -206,7 +208,26 @@ def _chunk_ranges(lo: int | None, hi: int | None, size: int) -> list[tuple[int, 
 
 
 def depreciation_run_chunk(*, run_id: int, lo: int, hi: int) -> dict[str, int]:
-    """Value the assets with ids in [lo, hi] for the run's period. Idempotent: a repeated chunk adds nothing."""
+    """Value the assets with ids in [lo, hi] for the run's period. Idempotent: a repeated chunk adds nothing.
+    A chunk that crashes (anything but a database hiccup, which the task retries) fails the run at once, with
+    the reason, instead of leaving it "running"."""
+    try:
+        return _run_chunk(run_id=run_id, lo=lo, hi=hi)
+    except OperationalError:
+        raise
+    except Exception as exc:
+        depreciation_run_fail(run_id=run_id, reason=f"A chunk (assets {lo} to {hi}) crashed: {exc!r}")
+        raise
+
+
+def depreciation_run_fail(*, run_id: int, reason: str) -> None:
+    """Mark an unfinished run failed with the reason (a crashed or killed chunk). A finished run is left alone."""
+    DepreciationRun.objects.filter(pk=run_id).exclude(status__in=FINISHED_STATUSES).update(
+        status=RunStatus.FAILED, error=reason[:2000], finished_at=timezone.now()
+    )
+
+
+def _run_chunk(*, run_id: int, lo: int, hi: int) -> dict[str, int]:
     run = DepreciationRun.objects.get(pk=run_id)
     if run.status in FINISHED_STATUSES:
         return {"posted": 0, "skipped": 1}
@@ -327,6 +348,8 @@ def _prepare_event(asset: Asset, entry_date: date, *, allow_future: bool = False
         )
     if entry_date is None:
         raise ValidationError({"entry_date": "Give the date."})
+    if day_error := bounds.date_error(entry_date):
+        raise ValidationError({"entry_date": day_error})
     if entry_date > timezone.localdate() and not allow_future:
         raise ValidationError({"entry_date": "The date cannot be in the future."})
     plan = plan_for(asset)
@@ -441,14 +464,24 @@ def _entry(
     return entry
 
 
-def _money(value: Any, field: str, *, positive: bool = False) -> Decimal:
+def _money(value: Any, field: str, currency: str, *, positive: bool = False) -> Decimal:
+    """An amount of the asset's currency from any interface: exact, within the column, never finer than the
+    currency's minor unit, and not negative (above zero when `positive`)."""
     try:
         amount = parse_amount(value)
     except ValidationError as exc:
         raise ValidationError({field: exc.messages}) from None
     if amount < 0 or (positive and amount == 0):
         raise ValidationError({field: "Enter an amount above zero." if positive else "Enter zero or more."})
+    if message := amount_error(amount, currency):
+        raise ValidationError({field: message})
     return amount
+
+
+def _fits_column(amount: Decimal, field: str) -> None:
+    """Refuse a result (a carrying amount after an event) that the money columns cannot hold."""
+    if abs(amount) > bounds.MAX_AMOUNT:
+        raise ValidationError({field: "The book value would become larger than the register can hold."})
 
 
 def _need_reason(reason: str) -> None:
@@ -473,7 +506,7 @@ def asset_revalue(
     starts from the new value over the remaining life.
     """
     _require_finance(actor)
-    value = _money(fair_value, "fair_value")
+    value = _money(fair_value, "fair_value", asset.currency)
     _need_reason(reason)
     if not (appraiser or "").strip():
         raise ValidationError({"appraiser": "Name the appraiser (a person or firm)."})
@@ -513,7 +546,7 @@ def asset_revalue(
 def asset_impair(*, actor: Actor, asset: Asset, entry_date: date, recoverable_amount: Any, reason: str) -> ValueEntry:
     """Write an asset down to its recoverable amount. A revalued asset's reserve absorbs the loss first."""
     _require_finance(actor)
-    recoverable = _money(recoverable_amount, "recoverable_amount")
+    recoverable = _money(recoverable_amount, "recoverable_amount", asset.currency)
     _need_reason(reason)
     with transaction.atomic():
         state = _prepare_event(asset, entry_date)
@@ -546,7 +579,7 @@ def asset_impair(*, actor: Actor, asset: Asset, entry_date: date, recoverable_am
 def asset_reverse_impairment(*, actor: Actor, asset: Asset, entry_date: date, amount: Any, reason: str) -> ValueEntry:
     """Reverse an earlier impairment, at most up to the carrying amount the asset would have had without it."""
     _require_finance(actor)
-    reversal = _money(amount, "amount", positive=True)
+    reversal = _money(amount, "amount", asset.currency, positive=True)
     _need_reason(reason)
     with transaction.atomic():
         state = _prepare_event(asset, entry_date)
@@ -616,11 +649,14 @@ def asset_improve(
     """Capitalise an improvement: the cost is added to the carrying amount and depreciated over the remaining
     (or a new) life from the improvement's month."""
     _require_finance(actor)
-    added = _money(added_cost, "added_cost", positive=True)
+    if life_error := bounds.useful_life_error(new_useful_life_months):
+        raise ValidationError({"new_useful_life_months": life_error})
+    added = _money(added_cost, "added_cost", asset.currency, positive=True)
     _need_reason(reason)
     with transaction.atomic():
         state = _prepare_event(asset, entry_date)
         carrying = state.carrying + added
+        _fits_column(carrying, "added_cost")
         entry = _entry(
             asset,
             kind=EntryKind.IMPROVEMENT,
@@ -794,6 +830,8 @@ def value_entry_correct(*, actor: Actor, entry: ValueEntry, correct_amount: Any,
     if new_amount < 0:
         raise ValidationError({"correct_amount": "Give the depreciation that should have been posted (zero or more)."})
     asset = entry.asset
+    if message := amount_error(new_amount, asset.currency):
+        raise ValidationError({"correct_amount": message})
     with transaction.atomic():
         Asset.objects.select_for_update().filter(pk=asset.pk).first()
         already = entry.amount + (entry.corrections.aggregate(s=Sum("amount"))["s"] or Decimal(0))

@@ -1,8 +1,10 @@
 """Celery tasks of the valuation engine: thin wrappers around finance.services."""
 
 from datetime import date
+from typing import Any
 
 from celery import shared_task
+from celery.signals import task_failure
 from django.db import OperationalError
 
 from ledgerline.policy import SYSTEM
@@ -33,3 +35,14 @@ def depreciation_run_monthly_task(period: str | None = None) -> dict[str, int]:
         period=date.fromisoformat(period) if period else services.scheduled_period(),
     )
     return {"run_id": run.pk, "chunks": run.chunks_total}
+
+
+@task_failure.connect
+def fail_the_run_of_a_failed_chunk(sender: Any = None, args: Any = None, kwargs: Any = None, **extra: Any) -> None:
+    """A chunk that fails for good (an error, retries used up, killed at its hard time limit, or its worker process
+    lost) fails its run at once, with the reason, instead of leaving it "running"."""
+    if getattr(sender, "name", None) != depreciation_run_chunk_task.name:
+        return
+    run_id = (kwargs or {}).get("run_id", (args or [None])[0])
+    if run_id is not None:
+        services.depreciation_run_fail(run_id=run_id, reason=f"A chunk of the run failed: {extra.get('exception')!r}")

@@ -329,3 +329,16 @@ class UserScopedFilterBackend(DjangoFilterBackend):
         kwargs = super().get_filterset_kwargs(request, queryset, view)
         kwargs["user"] = request.user
         return kwargs
+
+
+class IdField(serializers.PrimaryKeyRelatedField):
+    """A related record by its integer id. `1.5`, `true` or `"1e0"` are refused, not read as some id."""
+
+    default_error_messages = {"incorrect_type": "Give the id as a whole number, not {data_type}."}
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, bool) or not (
+            isinstance(data, int) or (isinstance(data, str) and data.strip().isascii() and data.strip().isdigit())
+        ):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        return super().to_internal_value(data)

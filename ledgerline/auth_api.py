@@ -9,9 +9,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import authenticate, user_logged_in, user_logged_out
+from django.contrib.sessions.backends.base import VALID_KEY_CHARS, SessionBase
 from django.db.models import Q, QuerySet
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.crypto import get_random_string
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.plumbing import build_bearer_security_scheme_object
 from drf_spectacular.utils import (
@@ -51,6 +53,26 @@ class DeviceTokenScheme(OpenApiAuthenticationExtension):
 
     def get_security_definition(self, auto_schema: Any) -> dict[str, Any]:
         return build_bearer_security_scheme_object(header_name="Authorization", token_prefix="Token")
+
+
+class UnstoredSession(SessionBase):
+    """A session that lives only for one request and is never saved (token logins keep no server session)."""
+
+    def exists(self, session_key: str) -> bool:
+        return False
+
+    def create(self) -> None:
+        self._session_key = get_random_string(32, VALID_KEY_CHARS)
+        self.modified = False
+
+    def save(self, must_create: bool = False) -> None:
+        return None
+
+    def delete(self, session_key: str | None = None) -> None:
+        return None
+
+    def load(self) -> dict[str, Any]:
+        return {}
 
 
 # --- serializers ------------------------------------------------------------------------------------
@@ -152,8 +174,17 @@ class LoginView(APIView):
         instance, token = get_token_model().objects.create(
             user=user, device_name=credentials.validated_data["device_name"]
         )
-        # Resets axes' failure count and records the login, as a web login would.
-        user_logged_in.send(sender=user.__class__, request=django_request, user=user)
+        # Resets axes' failure count and records the login, as a web login would. axes hashes a session key into
+        # its access log; a token login gets a session that is never stored, so no server session or cookie.
+        browser_session = getattr(django_request, "session", None)
+        django_request.session = UnstoredSession()
+        try:
+            user_logged_in.send(sender=user.__class__, request=django_request, user=user)
+        finally:
+            if browser_session is not None:
+                django_request.session = browser_session
+            else:
+                del django_request.session
         output = LoginOutputSerializer({"token": token, "expiry": instance.expiry, "user": user})
         return Response(output.data)
 

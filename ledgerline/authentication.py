@@ -11,12 +11,19 @@ from typing import Any
 
 from django.utils import timezone
 from knox.auth import TokenAuthentication
+from rest_framework.exceptions import AuthenticationFailed
 
 
 class DeviceTokenAuthentication(TokenAuthentication):
     """`Authorization: Token <token>`; records the token's last use at most once a minute, with one UPDATE."""
 
     last_used_interval = timedelta(minutes=1)
+
+    def authenticate(self, request: Any) -> tuple[Any, Any] | None:
+        try:
+            return super().authenticate(request)
+        except UnicodeError:  # a header with bytes that are not UTF-8 holds no token of ours
+            raise AuthenticationFailed("Invalid token header: the token is not readable text.") from None
 
     def authenticate_credentials(self, token: bytes) -> tuple[Any, Any]:
         user, auth_token = super().authenticate_credentials(token)

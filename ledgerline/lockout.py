@@ -16,6 +16,10 @@ def lockout_message() -> str:
 
 
 def lockout_response(request: HttpRequest, original_response: Any = None, credentials: Any = None) -> HttpResponse:
+    """429 with the message, and `Retry-After` (seconds) so a client knows when to try again."""
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": lockout_message()}, status=429)
-    return render(request, "registration/locked_out.html", {"message": lockout_message()}, status=429)
+        response: HttpResponse = JsonResponse({"detail": lockout_message()}, status=429)
+    else:
+        response = render(request, "registration/locked_out.html", {"message": lockout_message()}, status=429)
+    response["Retry-After"] = str(int(settings.AXES_COOLOFF_TIME.total_seconds()))
+    return response

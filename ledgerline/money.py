@@ -207,6 +207,30 @@ def parse_amount(value: object) -> Decimal:
     return amount
 
 
+def amount_error(amount: Decimal, currency: str) -> str | None:
+    """Why `amount` cannot be stored as money in `currency`: finer than the currency's minor unit (EUR 42500.123,
+    JPY 100000.5) or too large for the money columns. None when it is fine (or the currency is unknown, which
+    `validate_currency` reports)."""
+    limit = Decimal(10) ** (MONEY_MAX_DIGITS - MONEY_DECIMAL_PLACES)
+    if not amount.is_finite() or abs(amount) >= limit:
+        return f"Enter an amount below {limit:,}."
+    places = CURRENCY_MINOR_UNITS.get(currency)
+    if places is None:
+        return None
+    if amount != amount.quantize(Decimal(1).scaleb(-places), rounding=ROUNDING):
+        if places == 0:
+            return f"{currency} amounts are whole numbers: no decimals."
+        return f"{currency} amounts have at most {places} decimal places."
+    return None
+
+
+def validate_amount(amount: Decimal, currency: str) -> None:
+    """Validator form of `amount_error`."""
+    message = amount_error(amount, currency)
+    if message:
+        raise ValidationError(message, code="invalid_amount")
+
+
 @dataclass(frozen=True, slots=True)
 class Money:
     """An immutable amount in one currency. Adding two currencies is refused."""

@@ -15,7 +15,8 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from ledgerline.api import CompiledRepresentationMixin, MoneyAmountField, StrictInputSerializer
+from ledgerline import bounds
+from ledgerline.api import CompiledRepresentationMixin, IdField, MoneyAmountField, StrictInputSerializer
 
 from .. import custom_fields, selectors
 from ..choices import (
@@ -23,6 +24,8 @@ from ..choices import (
     AssetStatus,
     DisposalMethod,
     DocumentKind,
+    MeterUnit,
+    OdometerUnit,
 )
 from ..fields import ASSET_FIELDS, CUSTOM_FIELDS, MONEY_FIELDS, group_of
 from ..labels import AssetAddresses
@@ -164,6 +167,9 @@ class AssetOutputSerializer(CompiledRepresentationMixin, serializers.ModelSerial
     parent = AssetRefSerializer(read_only=True, allow_null=True)
     custodian = UserRefSerializer(read_only=True, allow_null=True)
     custom_fields = CustomValuesField(read_only=True, help_text=CUSTOM_FIELDS_HELP)
+    # Empty ("") on assets of other kinds: declared so that the schema's enum allows the blank it sends.
+    odometer_unit = serializers.ChoiceField(choices=OdometerUnit.choices, allow_blank=True, read_only=True)
+    meter_unit = serializers.ChoiceField(choices=MeterUnit.choices, allow_blank=True, read_only=True)
     disposal = serializers.SerializerMethodField()
     links = serializers.SerializerMethodField()
 
@@ -380,14 +386,14 @@ class AssetCreateInputSerializer(StrictInputSerializer, serializers.ModelSeriali
         "version": "The version is set by the register.",
     }
 
-    site = serializers.PrimaryKeyRelatedField(queryset=Site.objects.none(), help_text="A site you may see.")
-    location = serializers.PrimaryKeyRelatedField(queryset=Location.objects.none(), allow_null=True, required=False)
-    parent = serializers.PrimaryKeyRelatedField(  # type: ignore[assignment]  # a declared field, not .parent
+    site = IdField(queryset=Site.objects.none(), help_text="A site you may see.")
+    location = IdField(queryset=Location.objects.none(), allow_null=True, required=False)
+    parent = IdField(  # type: ignore[assignment]  # a declared field, not .parent
         queryset=Asset.objects.none(), allow_null=True, required=False, help_text="The asset this is a component of."
     )
-    custodian = serializers.PrimaryKeyRelatedField(
-        queryset=get_user_model().objects.filter(is_active=True), allow_null=True, required=False
-    )
+    custodian = IdField(queryset=get_user_model().objects.filter(is_active=True), allow_null=True, required=False)
+
+    serializer_related_field = IdField  # the category too: `1.5` is refused, not read as id 1
 
     class Meta:
         model = Asset
@@ -395,7 +401,10 @@ class AssetCreateInputSerializer(StrictInputSerializer, serializers.ModelSeriali
         extra_kwargs = {
             # The service reports a taken tag (a unique check here would also refuse an asset's own tag).
             "asset_tag": {"validators": []},
-            "notes": {"trim_whitespace": False},
+            "notes": {"trim_whitespace": False, "max_length": bounds.MAX_TEXT_LENGTH},
+            "address": {"max_length": bounds.MAX_TEXT_LENGTH},
+            "useful_life_months": {"min_value": 1, "max_value": bounds.MAX_USEFUL_LIFE_MONTHS},
+            "year_built": {"min_value": 1000, "max_value": 2100},
         }
 
     def build_standard_field(self, field_name: str, model_field: Any) -> tuple[type[serializers.Field], dict]:
@@ -450,7 +459,9 @@ class AssetTransitionInputSerializer(StrictInputSerializer):
     to_status = serializers.ChoiceField(choices=AssetStatus.choices)
     reason = serializers.CharField(max_length=2000)
     effective_date = serializers.DateField(required=False, allow_null=True)
-    version = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+    version = serializers.IntegerField(
+        min_value=1, error_messages={"required": VERSION_REQUIRED, "null": VERSION_REQUIRED}
+    )
 
 
 class AssetDisposeInputSerializer(StrictInputSerializer):
@@ -460,7 +471,9 @@ class AssetDisposeInputSerializer(StrictInputSerializer):
     method = serializers.ChoiceField(choices=DisposalMethod.choices)
     proceeds = MoneyAmountField(help_text='In the asset\'s currency, as a string, e.g. "250.00".')
     reason = serializers.CharField(max_length=2000)
-    version = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+    version = serializers.IntegerField(
+        min_value=1, error_messages={"required": VERSION_REQUIRED, "null": VERSION_REQUIRED}
+    )
 
 
 class AssetDocumentInputSerializer(StrictInputSerializer):
@@ -488,7 +501,12 @@ def asset_tag_from_code(code: str) -> str:
     """The asset tag in a scanned label (`https://…/t/<TAG>`) or a tag typed in as it is."""
     code = code.strip()
     if "/t/" in code:
-        path = urlsplit(code).path if "://" in code else code.split("?", 1)[0].split("#", 1)[0]
+        path = code.split("?", 1)[0].split("#", 1)[0]
+        if "://" in code:
+            try:
+                path = urlsplit(code).path
+            except ValueError:  # a garbled scan such as `https://[::1/t/ABC`: read the path as it is written
+                path = path.split("://", 1)[1]
         code = unquote(path.rsplit("/t/", 1)[-1].strip("/"))
     return code.strip().upper()
 

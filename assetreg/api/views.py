@@ -32,7 +32,13 @@ from ledgerline.api_schema import KeysetPageSchema
 from ledgerline.db import joins_as_written
 
 from .. import selectors, services
-from ..filtersets import CUSTOM_FILTERS_DOC, AssetFilterSet
+from ..filtersets import (
+    CUSTOM_FILTERS_DOC,
+    AssetDocumentFilterSet,
+    AssetFilterSet,
+    LocationFilterSet,
+    MeterReadingFilterSet,
+)
 from ..models import Asset, AssetDocument, Category, Location, MeterReading, Site
 from .serializers import (
     AssetCreateInputSerializer,
@@ -213,7 +219,7 @@ class AssetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             to_status=values["to_status"],
             reason=values["reason"],
             effective_date=values.get("effective_date"),
-            expected_version=values.get("version"),
+            expected_version=values["version"],
         )
         return self._output(asset)
 
@@ -237,7 +243,7 @@ class AssetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             method=values["method"],
             proceeds=values["proceeds"],
             reason=values["reason"],
-            expected_version=values.get("version"),
+            expected_version=values["version"],
         )
         return self._output(asset)
 
@@ -289,7 +295,8 @@ class AssetDocumentViewSet(
     serializer_class = AssetDocumentOutputSerializer
     permission_classes = [HasRole]
     parser_classes = [MultiPartParser, FormParser]
-    filter_backends: list[type] = []
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = AssetDocumentFilterSet
     lookup_value_converter = "int"
 
     def get_asset(self) -> Asset:
@@ -333,13 +340,16 @@ class AssetDocumentViewSet(
         summary="Download an attachment's file",
         parameters=[OpenApiParameter("format", exclude=True)],
         responses={
-            (200, "application/octet-stream"): OpenApiResponse(
-                response=OpenApiTypes.BINARY, description="The file, with its own Content-Type."
-            ),
+            **{
+                (200, content_type): OpenApiResponse(
+                    response=OpenApiTypes.BINARY, description="The file, with the content type it was checked as."
+                )
+                for content_type in sorted({content_type for content_type, _ in services.DOCUMENT_TYPES.values()})
+            },
             404: NOT_FOUND,
         },
     )
-    @action(detail=True, methods=["get"], renderer_classes=[JSONRenderer, AnyMediaTypeRenderer])
+    @action(detail=True, methods=["get"], renderer_classes=[JSONRenderer, AnyMediaTypeRenderer], filter_backends=[])
     def download(self, request: Request, asset_pk: str | None = None, pk: str | None = None) -> FileResponse:
         """The file itself, only for users who may see the asset."""
         document = self.get_object()
@@ -366,7 +376,8 @@ class MeterReadingViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     serializer_class = MeterReadingOutputSerializer
     permission_classes = [HasRole]
-    filter_backends: list[type] = []
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = MeterReadingFilterSet
 
     def get_asset(self) -> Asset:
         """The asset in the URL, or 404 when the user may not see it."""
@@ -431,8 +442,8 @@ class LocationViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = LocationOutputSerializer
     permission_classes = [HasRole]
-    filter_backends = [DjangoFilterBackend, StableOrderingFilter]
-    filterset_fields = ["site", "kind", "parent"]
+    filter_backends = [UserScopedFilterBackend, StableOrderingFilter]
+    filterset_class = LocationFilterSet
     ordering_fields = ["code", "name", "updated_at"]
     ordering = ["site__code", "code"]
     lookup_value_converter = "int"

@@ -15,6 +15,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from assetreg.api.serializers import AssetRefSerializer
+from ledgerline import bounds
 from ledgerline.api import MoneyAmountField, StrictInputSerializer
 
 from ..models import DepreciationRun, RunFailure, ValueEntry
@@ -244,6 +245,7 @@ class ImproveInputSerializer(ValueEventInputSerializer):
     added_cost = MoneyAmountField(help_text='The cost capitalised, in the asset\'s currency, as a string: "4800.00".')
     new_useful_life_months = serializers.IntegerField(
         min_value=1,
+        max_value=bounds.MAX_USEFUL_LIFE_MONTHS,
         required=False,
         allow_null=True,
         help_text="Months the asset is depreciated over from the improvement on; empty keeps the remaining life.",

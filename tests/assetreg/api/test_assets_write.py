@@ -265,7 +265,9 @@ def test_an_illegal_transition_is_a_400_on_to_status(world, api_as):
 
     with unchanged_database():
         response = client.post(
-            f"{detail(world.home_asset)}transition/", {"to_status": "planned", "reason": "Oops"}, format="json"
+            f"{detail(world.home_asset)}transition/",
+            {"to_status": "planned", "reason": "Oops", "version": 1},
+            format="json",
         )
 
     assert response.status_code == 400
@@ -278,7 +280,7 @@ def test_a_technician_may_not_change_the_status(world, api_as):
     with unchanged_database():
         response = client.post(
             f"{detail(world.home_asset)}transition/",
-            {"to_status": "under_maintenance", "reason": "Leak"},
+            {"to_status": "under_maintenance", "reason": "Leak", "version": 1},
             format="json",
         )
 
@@ -289,7 +291,7 @@ def test_disposing_records_how_and_makes_the_asset_read_only(world, api_as):
     client = api_as(world.facility_manager)
     client.post(
         f"{detail(world.home_asset)}transition/",
-        {"to_status": "out_of_service", "reason": "Worn out"},
+        {"to_status": "out_of_service", "reason": "Worn out", "version": 1},
         format="json",
     )
     yesterday = (timezone.localdate() - timedelta(days=1)).isoformat()
@@ -316,7 +318,7 @@ def test_disposal_input_is_checked_field_by_field(world, api_as):
     with unchanged_database():
         response = client.post(
             f"{detail(world.home_asset)}dispose/",
-            {"disposal_date": "yesterday", "method": "fire sale", "proceeds": "lots", "reason": ""},
+            {"disposal_date": "yesterday", "method": "fire sale", "proceeds": "lots", "reason": "", "version": 1},
             format="json",
         )
 
