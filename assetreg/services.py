@@ -249,6 +249,9 @@ def _locked(asset: Asset, expected_version: int | None) -> Asset:
 def asset_update(*, actor: Actor, asset: Asset, data: Mapping[str, Any], expected_version: int | None) -> Asset:
     """Change an asset's data. `expected_version` is the version the actor saw; a stale one is refused."""
     data = _normalise(data)  # so that "veh-1" for "VEH-1" is no change (no new version, no history record)
+    # Who may not change the asset at all hears so first: not that their version is stale, nor what another
+    # app (finance) would say about the change.
+    permissions.require(bool(REGISTER.writable_fields(actor, asset.site_id)), "You may not change this asset.")
     with transaction.atomic():
         fresh = _locked(asset, expected_version)
         data = _canonical_custom_fields(data, fresh)
@@ -257,7 +260,6 @@ def asset_update(*, actor: Actor, asset: Asset, data: Mapping[str, Any], expecte
             for k, v in data.items()
             if k not in permissions.ASSET_WRITABLE_FIELDS or not _same(getattr(fresh, k), v)
         }
-        _propose_change(actor, fresh, changed)
         fresh = asset_prepare(actor=actor, data=changed, asset=fresh)
         if changed:
             fresh.version += 1

@@ -27,6 +27,7 @@ from assetreg import selectors as register_selectors
 from assetreg import services as register_services
 from assetreg.choices import DepreciationMethod
 from assetreg.models import Asset, Disposal
+from assetreg.permissions import REGISTER
 from ledgerline import bounds, roles
 from ledgerline.money import Money, amount_error, parse_amount
 from ledgerline.policy import Actor, is_system, user_or_none
@@ -687,6 +688,7 @@ def plan_change(
     """A new useful life or salvage value re-plans the periods not yet posted (called by
     `finance.subscriptions` when the register announces `DepreciationBasisChanged`, inside its transaction).
     Nothing happens for an asset without a plan yet."""
+    REGISTER.require(actor, "write_financials", asset.site_id)  # the life and salvage are financial fields
     plan = DepreciationPlan.objects.filter(asset=asset).first()
     if plan is None:
         return None
@@ -733,6 +735,7 @@ def disposal_post(*, actor: Actor, asset: Asset, disposal: Disposal) -> ValueEnt
     transaction. The revaluation reserve of the asset is transferred out (to retained earnings), not through
     profit or loss.
     """
+    REGISTER.require(actor, "dispose", asset.site_id)
     plan = DepreciationPlan.objects.filter(asset=asset).first()
     if plan is None:
         if asset.in_service_date is None:

@@ -181,3 +181,19 @@ def test_a_location_at_another_site_is_refused_on_the_location_field(world):
 
     assert excinfo.value.message_dict["location"] == ["This location belongs to another site."]
     assert not Asset.objects.filter(asset_tag="VEH-0001").exists()
+
+
+@pytest.mark.parametrize("who", ["technician", "auditor"])
+def test_who_may_not_change_an_asset_is_told_so_before_a_stale_version_is(world, who):
+    # Given an asset someone changed since the reader loaded it
+    asset = Asset.objects.get(pk=world.home_asset.pk)
+    stale = asset.version - 1
+    name_before = asset.name
+
+    # When a role that may not change assets sends an update with that stale version
+    with pytest.raises(PermissionDenied):
+        services.asset_update(actor=getattr(world, who), asset=asset, data={"name": "Renamed"}, expected_version=stale)
+
+    # Then the refusal is about the right, not the version, and nothing changed
+    asset.refresh_from_db()
+    assert asset.name == name_before

@@ -3,7 +3,7 @@
 from datetime import date
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from assetreg import services as register
 from assetreg.choices import AssetStatus
@@ -107,3 +107,23 @@ def test_a_cost_change_is_refused_before_anything_is_written_once_depreciation_s
 
     assert "record a capital improvement" in refused.value.message_dict["acquisition_cost"][0]
     assert Asset.objects.get(pk=textbook_asset.pk).acquisition_cost == before.acquisition_cost
+
+
+def test_finance_services_called_directly_check_the_actor_themselves(world, textbook_asset):
+    # Given an asset with a plan and postings, and a technician calling finance's services without the register
+    services.depreciation_run_start(actor=world.finance, period=date(2025, 1, 1), dispatch=False)
+    plan_before = DepreciationPlan.objects.get(asset=textbook_asset)
+    entries_before = ValueEntry.objects.filter(asset=textbook_asset).count()
+    disposal = Disposal(asset=textbook_asset, disposal_date=date(2025, 2, 3), method="scrapped", proceeds=0)
+
+    # When the technician asks for a new life or posts a disposal
+    with pytest.raises(PermissionDenied):
+        services.plan_change(actor=world.technician, asset=textbook_asset, useful_life_months=120)
+    with pytest.raises(PermissionDenied):
+        services.disposal_post(actor=world.technician, asset=textbook_asset, disposal=disposal)
+
+    # Then neither the plan nor the ledger moved
+    plan_after = DepreciationPlan.objects.get(asset=textbook_asset)
+    basis = ("life_months", "start_period", "depreciable_amount", "salvage", "updated_at")
+    assert [getattr(plan_after, f) for f in basis] == [getattr(plan_before, f) for f in basis]
+    assert ValueEntry.objects.filter(asset=textbook_asset).count() == entries_before
