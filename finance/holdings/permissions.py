@@ -1,6 +1,7 @@
 """Holdings' access policy: who sees portfolios, positions, prices and FX, who records transactions, prices and
 rates, and who imports files. Services and selectors ask `HOLDINGS`; management commands (and, later, the price
-provider task) act as `ledgerline.policy.SYSTEM`, which may read, record prices and rates, and import."""
+provider task) act as `ledgerline.policy.SYSTEM`, which may read, record prices and rates, and import them.
+Importing transactions needs `record_transaction` as well as `import`, which the system does not have."""
 
 from __future__ import annotations
 

@@ -99,7 +99,10 @@ def current_prices() -> QuerySet[PricePoint]:
 
 
 def prices_on(instrument_ids: set[int], on: date) -> dict[int, PriceOnDate]:
-    """The close of each instrument on a date, or the last one before it (then `stale`); one query."""
+    """The close of each instrument on a date, or the last one before it (then `stale`); two queries.
+
+    A close carried forward across a split is divided by the ratio of every split after its date and on or before
+    `on` (as `price_history` adjusts), so quantity held x close keeps the value the split did not change."""
     latest = current_prices().filter(instrument=OuterRef("pk"), price_date__lte=on).order_by("-price_date")
     rows = (
         Instrument.objects.filter(pk__in=instrument_ids)
@@ -110,9 +113,38 @@ def prices_on(instrument_ids: set[int], on: date) -> dict[int, PriceOnDate]:
         )
         .values_list("pk", "last_date", "last_close", "last_currency")
     )
+    found = {pk: (day, Decimal(close), currency) for pk, day, close, currency in rows if day is not None}
+    factors = _split_factors({pk: day for pk, (day, _, _) in found.items() if day < on}, on)
     return {
-        pk: PriceOnDate(Decimal(close), currency, day, day < on) for pk, day, close, currency in rows if day is not None
+        pk: PriceOnDate(close / factors.get(pk, 1), currency, day, day < on)
+        for pk, (day, close, currency) in found.items()
     }
+
+
+def _split_factors(since: dict[int, date], on: date) -> dict[int, Decimal]:
+    """Per instrument, the product of the ratios of its splits dated after `since[pk]` and on or before `on`
+    (each date once, as `split_ratios` counts them); one query. Instruments without such a split are left out."""
+    if not since:
+        return {}
+    rows = (
+        Transaction.objects.filter(
+            instrument_id__in=since,
+            kind=TransactionKind.SPLIT,
+            corrected_by__isnull=True,
+            trade_date__gt=min(since.values()),
+            trade_date__lte=on,
+        )
+        .values_list("instrument_id", "trade_date", "quantity")
+        .order_by("instrument_id", "trade_date", "pk")
+    )
+    ratios: dict[tuple[int, date], Decimal] = {}
+    for pk, day, ratio in rows:
+        if ratio is not None and day > since[pk]:
+            ratios.setdefault((pk, day), ratio)
+    factors: dict[int, Decimal] = {}
+    for (pk, _), ratio in ratios.items():
+        factors[pk] = factors.get(pk, Decimal(1)) * ratio
+    return factors
 
 
 def price_on(instrument: Instrument, on: date) -> PriceOnDate | None:

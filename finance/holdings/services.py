@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from fractions import Fraction
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -140,6 +141,47 @@ def _text(errors: FieldErrors, name: str, value: Any, limit: int, *, required: b
     return text
 
 
+def _split_ratio(errors: FieldErrors, value: Any) -> Decimal | None:
+    """A split's ratio, given as a decimal (2, 0.5, 1.5) or as new:old shares ("2:1", "1:2", "3:2").
+
+    The ledger multiplies quantities by the stored decimal (8 places), so only a ratio that is exactly a fraction
+    of whole numbers up to MAX_SPLIT_RATIO is accepted: 1:3 (0.333...) has no exact decimal and is refused rather
+    than stored rounded, which would leave 300 shares as 99.999999."""
+    text = value if isinstance(value, str) else None
+    if text is not None and ":" in text:
+        new, _, old = text.partition(":")
+        if not (new.strip().isdecimal() and old.strip().isdecimal() and 0 < len(new.strip() + old.strip()) <= 8):
+            errors.add("quantity", f"{text!s:.40} is not a split ratio like 2:1 (new shares : old shares).")
+            return None
+        exact = Fraction(int(new), int(old)) if int(old) else Fraction(0)
+    else:
+        ratio = _decimal(errors, "quantity", value, places=8, maximum=MAX_SPLIT_RATIO + 1)
+        if ratio is None:
+            if "quantity" not in errors.errors:
+                errors.add("quantity", "A split needs its ratio (2 or 2:1 for 2-for-1, 0.5 or 1:2 for 1-for-2).")
+            return None
+        exact = Fraction(ratio)
+    if exact == 1 or not (Fraction(1, int(MAX_SPLIT_RATIO)) <= exact <= MAX_SPLIT_RATIO):
+        errors.add("quantity", f"A split ratio is not 1 and lies between 1/{MAX_SPLIT_RATIO} and {MAX_SPLIT_RATIO}.")
+        return None
+    if exact.numerator > MAX_SPLIT_RATIO or exact.denominator > MAX_SPLIT_RATIO:
+        errors.add(
+            "quantity",
+            f"{value!s:.40} is not a ratio of whole numbers up to {MAX_SPLIT_RATIO} (like 3:2 or 0.75); "
+            "a rounded ratio such as 0.33333333 for 1-for-3 would leave fractions of shares.",
+        )
+        return None
+    stored = (Decimal(exact.numerator) / Decimal(exact.denominator)).quantize(Decimal("1e-8"))
+    if Fraction(stored) != exact:
+        errors.add(
+            "quantity",
+            f"A {exact.numerator}-for-{exact.denominator} split has no exact decimal ratio at 8 places "
+            "and cannot be recorded.",
+        )
+        return None
+    return stored
+
+
 def _rounded(amount: Decimal, currency: str) -> Decimal:
     return Money(amount, currency).rounded().amount
 
@@ -213,14 +255,7 @@ def _prepare(
         TransactionKind.TRANSFER_OUT,
     )
     if kind == TransactionKind.SPLIT:
-        ratio = _decimal(errors, "quantity", quantity, places=8, maximum=MAX_SPLIT_RATIO + 1)
-        if ratio is None and "quantity" not in errors.errors:
-            errors.add("quantity", "A split needs its ratio (2 for 2-for-1, 0.5 for 1-for-2).")
-        elif ratio is not None and (ratio == 1 or ratio * MAX_SPLIT_RATIO < 1):
-            errors.add(
-                "quantity", f"A split ratio is not 1 and lies between 1/{MAX_SPLIT_RATIO} and {MAX_SPLIT_RATIO}."
-            )
-        txn.quantity, txn.amount = ratio, Decimal(0)
+        txn.quantity, txn.amount = _split_ratio(errors, quantity), Decimal(0)
     elif with_position:
         qty = _decimal(errors, "quantity", quantity, places=8, maximum=MAX_QUANTITY)
         if qty is None and "quantity" not in errors.errors:
@@ -503,7 +538,7 @@ def price_record(
         to_write, _ = _supersede_prices([row], actor)
         if not to_write:
             return selectors.current_prices().get(instrument=instrument, price_date=row.price_date)
-        row.save()
+        _save_first(row, "date", f"{instrument} on {row.price_date}")
     return row
 
 
@@ -517,8 +552,20 @@ def fx_record(*, actor: Any, rate_date: date | str, base: str, quote: str, rate:
         to_write, _ = _supersede_rates([row], actor)
         if not to_write:
             return selectors.current_rates().get(base=row.base, quote=row.quote, rate_date=row.rate_date)
-        row.save()
+        _save_first(row, "date", f"{row.base}/{row.quote} on {row.rate_date}")
     return row
+
+
+def _save_first(row: PricePoint | FxRate, name: str, what: str) -> None:
+    """Save a checked row. When it is the day's first and another writer recorded that day meanwhile (past the
+    lock, which finds no row to lock), the unique constraint refuses it: a field error, not a 500."""
+    try:
+        with transaction.atomic():
+            row.save()
+    except IntegrityError:
+        raise ValidationError(
+            {name: [f"{what} was recorded by someone else meanwhile; nothing was written. Check it and try again."]}
+        ) from None
 
 
 # --------------------------------------------------------------------------------------------------
@@ -694,8 +741,10 @@ def transactions_import(
     Every row passes the same checks as `transaction_record`, and the ledger with all rows in it is walked once:
     a sale beyond what is held (unless short positions are allowed) is an error on its row. For an exchange,
     `instrument` is the currency bought, `price` the rate and `quantity` the amount bought (either may be empty).
+    Whoever imports transactions must be allowed to record them one at a time too (the system is not).
     """
     HOLDINGS.require(actor, "import")
+    HOLDINGS.require(actor, "record_transaction")
     rows = list(rows)
     _check_size(rows)
     report = ImportReport(dry_run=dry_run, rows=len(rows))

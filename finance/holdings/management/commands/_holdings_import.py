@@ -19,6 +19,8 @@ class ImportCommand(BaseCommand):
     """Base of `import_prices`, `import_fx` and `import_transactions`."""
 
     columns: tuple[tuple[str, ...], tuple[str, ...]]
+    user_required = False
+    """Transactions are recorded by a person: the system may import prices and rates, never ledger entries."""
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", help="CSV file (UTF-8); '-' reads standard input.")
@@ -29,6 +31,10 @@ class ImportCommand(BaseCommand):
 
     def actor(self, username: str | None) -> Any:
         if not username:
+            if self.user_required:
+                raise CommandError(
+                    "--user is required: transactions are recorded by a finance user, not by the system."
+                )
             return SYSTEM
         model = get_user_model()
         user = model._default_manager.filter(**{model.USERNAME_FIELD: username}).first()

@@ -1,5 +1,5 @@
-"""`manage.py import_transactions FILE --portfolio CODE [--dry-run]`: a portfolio's ledger entries,
-`date,type,instrument,quantity,price,amount[,currency,fee,note]`."""
+"""`manage.py import_transactions FILE --portfolio CODE --user NAME [--dry-run]`: a portfolio's ledger entries,
+`date,type,instrument,quantity,price,amount[,currency,fee,note]`, recorded by a finance user (never the system)."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ class Command(ImportCommand):
 
     help = "Import transactions into a portfolio: date,type,instrument,quantity,price,amount[,currency,fee,note]."
     columns = csv_io.TRANSACTION_COLUMNS
+    user_required = True
 
     def add_arguments(self, parser: CommandParser) -> None:
         super().add_arguments(parser)

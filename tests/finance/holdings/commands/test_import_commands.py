@@ -70,7 +70,16 @@ def test_import_transactions_refuses_an_unknown_portfolio_a_missing_file_and_a_u
     with pytest.raises(CommandError, match="No portfolio"):
         run("import_transactions", path, "--portfolio", "NOPE")
     with pytest.raises(CommandError, match="No such file"):
-        run("import_transactions", path + ".missing", "--portfolio", "BAL")
+        run("import_transactions", path + ".missing", "--portfolio", "BAL", "--user", world.auditor.username)
     with pytest.raises(CommandError, match="Only finance staff"):
         run("import_transactions", path, "--portfolio", "BAL", "--user", world.auditor.username)
+    assert Transaction.objects.count() == 0
+
+
+def test_import_transactions_needs_a_user_and_never_runs_as_the_system(finance_user, portfolio, csv_file):
+    path = csv_file("date,type,instrument,quantity,price,amount\n2024-01-02,deposit,,,,500\n")
+
+    with pytest.raises(CommandError, match="--user is required"):
+        run("import_transactions", path, "--portfolio", "BAL")
+
     assert Transaction.objects.count() == 0

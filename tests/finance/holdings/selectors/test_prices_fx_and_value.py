@@ -137,9 +137,10 @@ def test_reads_are_set_based(finance_user, portfolio, django_assert_max_num_quer
         record(finance_user, portfolio, "buy", date(2024, 1, 2), instrument=instruments[-1], quantity="1", price="10")
         price(instruments[-1], date(2024, 1, 2), "11")
 
-    with django_assert_max_num_queries(4):
+    # Constant whatever the number of instruments: ledger, instruments, prices, splits since a stale price, FX.
+    with django_assert_max_num_queries(5):
         value = selectors.portfolio_value(portfolio, date(2024, 1, 5))
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(5):
         held = selectors.positions(portfolio, date(2024, 1, 5))
 
     assert value.holdings == Money(D("132.00"), "EUR")
@@ -162,3 +163,21 @@ def test_portfolios_are_visible_to_finance_and_auditors_only(world, portfolio):
         "technician": [],
     }
     assert list(selectors.portfolios_visible_to(SYSTEM)) == [portfolio]
+
+
+def test_a_close_carried_forward_across_a_split_is_divided_by_its_ratio(finance_user, portfolio, equity):
+    """10 shares at 100, a 2-for-1 split on a day without a price: still worth 1,000 until the next close."""
+    record(finance_user, portfolio, "deposit", date(2024, 3, 1), amount="1000", currency="EUR")
+    record(finance_user, portfolio, "buy", date(2024, 3, 1), instrument=equity, quantity="10", price="100")
+    price(equity, date(2024, 3, 1), "100")
+    record(finance_user, portfolio, "split", date(2024, 3, 4), instrument=equity, quantity="2")
+    price(equity, date(2024, 3, 6), "52")
+
+    before, on_split, after, priced = (
+        selectors.portfolio_value(portfolio, date(2024, 3, d)).holdings.amount for d in (1, 4, 5, 6)
+    )
+    carried = selectors.price_on(equity, date(2024, 3, 5))
+
+    assert (before, on_split, after, priced) == (D("1000.00"), D("1000.00"), D("1000.00"), D("1040.00"))
+    assert (carried.close, carried.price_date, carried.stale) == (D(50), date(2024, 3, 1), True)
+    assert selectors.price_on(equity, date(2024, 3, 3)).close == D(100)

@@ -168,3 +168,25 @@ def test_a_malformed_file_is_refused_as_a_whole(text, message):
         csv_io.read_csv(text.encode(), csv_io.TRANSACTION_COLUMNS)
 
     assert message in caught.value.messages[0]
+
+
+def test_a_split_in_a_file_takes_new_to_old_and_refuses_an_inexact_reverse_split(finance_user, portfolio, equity):
+    head = "date,type,instrument,quantity,price,amount,currency,fee,note\n2024-01-03,buy,ACME,300,20,,,,\n"
+    before = snapshot()
+
+    bad = services.transactions_import(
+        actor=finance_user,
+        portfolio=portfolio,
+        rows=rows(head + "2024-03-01,split,ACME,1:3,,,,,\n", csv_io.TRANSACTION_COLUMNS),
+        dry_run=False,
+    )
+    assert [(e.line, e.field) for e in bad.errors] == [(3, "quantity")] and "1-for-3" in bad.errors[0].message
+    assert snapshot() == before
+
+    good = services.transactions_import(
+        actor=finance_user,
+        portfolio=portfolio,
+        rows=rows(head + "2024-03-01,split,ACME,1:2,,,,,\n", csv_io.TRANSACTION_COLUMNS),
+        dry_run=False,
+    )
+    assert good.written and selectors.positions(portfolio, date(2024, 3, 1))[0].quantity == 150

@@ -184,3 +184,21 @@ def test_recorded_entries_name_their_author(finance_user, portfolio):
     entry = record(finance_user, portfolio, "deposit", DAY, amount="10", currency="EUR")
 
     assert entry.recorded_by == finance_user
+
+
+def test_a_split_ratio_is_an_exact_fraction_given_as_decimal_or_new_to_old(finance_user, portfolio, equity):
+    record(finance_user, portfolio, "buy", DAY, instrument=equity, quantity="300", price="5")
+
+    for ratio in ("1:3", "0.33333333", "0.3333", "2:0", "two:1", "1.2345"):
+        assert "quantity" in refused(record, finance_user, portfolio, "split", DAY, instrument=equity, quantity=ratio)
+    assert (
+        "1-for-3"
+        in refused(record, finance_user, portfolio, "split", DAY, instrument=equity, quantity="1:3")["quantity"][0]
+    )
+
+    record(finance_user, portfolio, "split", date(2024, 3, 4), instrument=equity, quantity="1:4")
+    record(finance_user, portfolio, "split", date(2024, 3, 5), instrument=equity, quantity="3:2")
+    record(finance_user, portfolio, "split", date(2024, 3, 6), instrument=equity, quantity="0.4")
+
+    assert selectors.positions(portfolio, date(2024, 3, 4))[0].quantity == 75
+    assert selectors.positions(portfolio, date(2024, 3, 6))[0].quantity == 45
