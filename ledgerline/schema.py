@@ -3,8 +3,9 @@
 
 drf-spectacular documents what each view declares; the answers that come from the shared plumbing are added here
 once: 401 (no or a bad token) and 403 (an account without a role) on every authenticated operation, 404 for a
-page number past the end and for any id in the path, 400 when a filter's value is refused, and a JSON body for
-every error (`{"detail": ...}`, or field messages for a 400).
+page number past the end and for any id in the path, 400 when a filter's value is refused, 414 from the web
+server for a request line over 4 KiB, and a JSON body for every error the app itself gives (`{"detail": ...}`,
+or field messages for a 400).
 """
 
 from __future__ import annotations
@@ -20,6 +21,12 @@ DESCRIPTIONS = {
     "401": "No credentials, or a token that is unknown, expired or unreadable.",
     "403": "Your role may not do this here (or your account has no role).",
     "404": "No such record at a site you may see, or no such page.",
+}
+# The web server (gunicorn, or a proxy in front of it) refuses a request line over 4 KiB before the app sees it,
+# with its own short HTML page: possible wherever a query string carries free text.
+URI_TOO_LONG = {
+    "description": "Request line too long (over 4 KiB, e.g. a very long query parameter): refused by the web server.",
+    "content": {"text/html": {"schema": {"type": "string"}}},
 }
 
 
@@ -56,6 +63,8 @@ def declare_common_errors(result: dict[str, Any], generator: Any, request: Any, 
                 wanted.add("404")
             if query - NOT_FILTERS or method in ("post", "put", "patch"):
                 wanted.add("400")
+            if query:
+                responses.setdefault("414", URI_TOO_LONG)
             for code in sorted(wanted - set(responses)):
                 responses[code] = {"description": DESCRIPTIONS[code]}
             for code, response in responses.items():

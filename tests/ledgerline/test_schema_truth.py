@@ -94,3 +94,10 @@ def test_a_vehicle_without_a_meter_unit_is_returned_as_the_schema_says(world, sc
 
     prop = schema["components"]["schemas"]["AssetOutput"]["properties"]["meter_unit"]
     assert body["meter_unit"] in allowed_values(schema, prop)
+
+
+def test_a_request_line_the_web_server_refuses_is_declared_where_a_query_can_carry_free_text(schema):
+    # gunicorn answers 414 with its own HTML page for a request line over 4 KiB (e.g. a long QR code in a lookup)
+    lookup = schema["paths"]["/api/v1/assets/lookup/"]["get"]["responses"]
+
+    assert "text/html" in lookup["414"]["content"]
