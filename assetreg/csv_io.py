@@ -21,6 +21,8 @@ from django.db import models
 
 from ledgerline.contributions import AssetExportColumn
 from ledgerline.contributions import registry as contributions
+from ledgerline.csv_text import MAX_IMPORT_BYTES as MAX_IMPORT_BYTES  # used by the admin and the command
+from ledgerline.csv_text import csv_text
 from ledgerline.money import parse_amount
 
 from . import custom_fields
@@ -45,23 +47,11 @@ CHOICE_COLUMNS = tuple(n for n, f in _MODEL_FIELDS.items() if f.choices and not 
 # A text cell starting with one of these runs as a formula in a spreadsheet (CSV injection): the export
 # puts a "'" in front, and the import takes it off again, so a round trip changes nothing.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-MAX_IMPORT_BYTES = 20 * 1024 * 1024
 
 
 def read_csv(stream: IO[bytes] | IO[str] | bytes | str) -> Iterator[tuple[int, dict[str, str]]]:
     """Yield `(line number, row)` from CSV text; the header is line 1. Raises ValidationError for a bad file."""
-    if hasattr(stream, "read"):
-        stream = stream.read()  # type: ignore[union-attr]
-    if isinstance(stream, bytes):
-        if len(stream) > MAX_IMPORT_BYTES:
-            raise ValidationError(f"The file is larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MB.")
-        try:
-            stream = stream.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise ValidationError("The file is not UTF-8 text. Save it as 'CSV UTF-8' and try again.") from None
-    stream = stream.removeprefix("\ufeff")  # text read with plain "utf-8" keeps Excel's byte order mark
-    if "\x00" in stream:
-        raise ValidationError("The file contains NUL characters: it is not a CSV text file.")
+    stream = csv_text(stream)
     reader = csv.reader(io.StringIO(stream), strict=True)  # strict: an unclosed quote is an error, not a cell
     try:
         header = [h.strip() for h in next(reader, None) or []]

@@ -13,7 +13,7 @@ from typing import IO
 
 from django.core.exceptions import ValidationError
 
-MAX_IMPORT_BYTES = 20 * 1024 * 1024
+from ledgerline.csv_text import csv_text
 
 PRICE_COLUMNS = (("date", "instrument", "close"), ("currency",))
 FX_COLUMNS = (("date", "base", "quote", "rate"), ())
@@ -24,19 +24,7 @@ def read_csv(
     content: IO[bytes] | IO[str] | bytes | str, columns: tuple[Sequence[str], Sequence[str]]
 ) -> list[tuple[int, dict[str, str]]]:
     """Rows of a CSV file with the required and optional `columns`. Raises ValidationError for a bad file."""
-    if hasattr(content, "read"):
-        content = content.read()  # type: ignore[union-attr]
-    if isinstance(content, bytes):
-        if len(content) > MAX_IMPORT_BYTES:
-            raise ValidationError(f"The file is larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MB.")
-        try:
-            content = content.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise ValidationError("The file is not UTF-8 text. Save it as 'CSV UTF-8' and try again.") from None
-    assert isinstance(content, str)
-    content = content.removeprefix("\ufeff")
-    if "\x00" in content:
-        raise ValidationError("The file contains NUL characters: it is not a CSV text file.")
+    content = csv_text(content)
     required, optional = columns
     reader = csv.reader(io.StringIO(content), strict=True)
     rows: list[tuple[int, dict[str, str]]] = []
