@@ -606,6 +606,19 @@ class ImportReport:
         return text
 
 
+def _write_superseding(
+    report: ImportReport, model: Any, superseded: tuple[list[Any], int], *, dry_run: bool
+) -> ImportReport:
+    """Finish a price or rate import whose rows are all good: count what is new or unchanged, and write unless it is
+    a dry run. Called inside the import's transaction, after `_supersede_*` marked the rows they replace."""
+    to_write, report.unchanged = superseded
+    report.created = len(to_write)
+    if not dry_run:
+        _bulk_write(model, to_write)
+        report.written = True
+    return report
+
+
 def _bulk_write(model: Any, rows: list[Any]) -> None:
     """Insert checked rows in batches; a row another writer added meanwhile refuses the whole import."""
     try:
@@ -681,12 +694,7 @@ def prices_import(
     if report.errors:
         return report
     with transaction.atomic():
-        to_write, report.unchanged = _supersede_prices(prepared, actor)
-        report.created = len(to_write)
-        if not dry_run:
-            _bulk_write(PricePoint, to_write)
-            report.written = True
-    return report
+        return _write_superseding(report, PricePoint, _supersede_prices(prepared, actor), dry_run=dry_run)
 
 
 def fx_import(
@@ -716,12 +724,7 @@ def fx_import(
     if report.errors:
         return report
     with transaction.atomic():
-        to_write, report.unchanged = _supersede_rates(prepared, actor)
-        report.created = len(to_write)
-        if not dry_run:
-            _bulk_write(FxRate, to_write)
-            report.written = True
-    return report
+        return _write_superseding(report, FxRate, _supersede_rates(prepared, actor), dry_run=dry_run)
 
 
 # CSV columns named differently from the service's arguments.
